@@ -1,0 +1,170 @@
+// The `engram` command line: run, check, models.
+// Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "default_model.hpp"
+#include "engram/core/error.hpp"
+#include "engram/core/version.hpp"
+#include "engram/engine/simulation.hpp"
+#include "engram/io/run_output.hpp"
+#include "engram/spec/parse.hpp"
+#include "models_listing.hpp"
+
+namespace fs = std::filesystem;
+using namespace engram;
+
+namespace {
+
+struct RunArgs {
+  std::string file;
+  std::string out;
+  std::optional<uint64_t> seed;
+  std::string duration;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool no_plots = false;
+};
+
+ModelSpec load(const std::string& file, const RunArgs& a) {
+  std::vector<Override> overrides;
+  for (const auto& s : a.sets) overrides.push_back(parse_override(s));
+  if (a.seed) overrides.push_back({"protocol.seed", std::to_string(*a.seed)});
+  if (!a.duration.empty()) overrides.push_back({"protocol.duration", "\"" + a.duration + "\""});
+  if (file.empty())
+    return load_model_text(kDefaultModel, "<default: brunel_ai>", kExamplesDir, overrides);
+  return load_model_file(file, overrides);
+}
+
+std::string plot_script() {
+  if (const char* env = std::getenv("ENGRAM_PLOT_SCRIPT")) return env;
+  for (const char* p : {kPlotScriptBuild, kPlotScriptInstalled})
+    if (fs::exists(p)) return p;
+  return {};
+}
+
+// A one-line progress bar on a terminal: simulated time, ETA, real-time factor.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), t0_(std::chrono::steady_clock::now()) {}
+  void operator()(double t_ms, double total_ms) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (t_ms < total_ms && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    double wall = std::chrono::duration<double>(now - t0_).count();
+    double rtf = t_ms > 0 ? wall / (t_ms * 1e-3) : 0;
+    double eta = t_ms > 0 ? wall * (total_ms - t_ms) / t_ms : 0;
+    int width = 30, filled = static_cast<int>(width * t_ms / total_ms);
+    fmt::print(stderr, "\r[{}{}] {:.2f}/{:.2f} s  ETA {:.1f} s  RTF {:.2f}  ",
+               std::string(filled, '#'), std::string(width - filled, '.'), t_ms * 1e-3,
+               total_ms * 1e-3, eta, rtf);
+    if (t_ms >= total_ms) fmt::print(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point t0_, last_{};
+};
+
+int cmd_run(const RunArgs& a) {
+  ModelSpec spec = load(a.file, a);
+  fs::path out = a.out.empty() ? fs::path("runs") / spec.name : fs::path(a.out);
+  const bool tty = isatty(STDERR_FILENO) && !a.quiet;
+  if (!a.quiet)
+    fmt::print(stderr, "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}\n",
+               kVersion, spec.name, spec.populations.size(), spec.projections.size(),
+               spec.protocol.duration, spec.protocol.dt, spec.protocol.seed);
+  Simulation sim(spec);
+  ProgressBar bar(tty);
+  sim.run([&](double t, double total) { bar(t, total); });
+  OutputOptions o;
+  o.dir = out;
+  o.plots = !a.no_plots;
+  o.plot_script = plot_script();
+  auto summary = write_run(sim, o);
+  if (a.quiet) return 0;
+  // the summary a user reads first
+  fmt::print("run directory: {}\n", out.string());
+  fmt::print("build {:.3f} s, simulation {:.3f} s, real-time factor {:.3f} (wall s per simulated s)\n",
+             sim.build_seconds(), sim.sim_seconds(), summary["timing"]["real_time_factor"].get<double>());
+  fmt::print("{} neurons, {} synapses, {:.2f} bytes/synapse, peak memory {:.0f} MiB\n",
+             summary["network"]["neurons"].get<uint64_t>(), summary["network"]["synapses"].get<uint64_t>(),
+             summary["memory"]["bytes_per_synapse"].is_null() ? 0.0 : summary["memory"]["bytes_per_synapse"].get<double>(),
+             summary["memory"]["peak_rss_mib"].get<double>());
+  fmt::print("{:<16} {:>8} {:>10} {:>10} {:>8}\n", "population", "size", "spikes", "rate (Hz)", "CV ISI");
+  for (const auto& p : summary["populations"]) {
+    std::string cv = p["cv_isi"].is_null() ? "-" : fmt::format("{:.3f}", p["cv_isi"].get<double>());
+    fmt::print("{:<16} {:>8} {:>10} {:>10.3f} {:>8}\n", p["name"].get<std::string>(),
+               p["size"].get<uint32_t>(), p["spike_count"].get<uint64_t>(), p["rate_hz"].get<double>(), cv);
+  }
+  for (const char* png : {"raster.png", "traces.png"})
+    if (fs::exists(out / png)) fmt::print("plot: {}\n", (out / png).string());
+  return 0;
+}
+
+int cmd_check(const RunArgs& a) {
+  ModelSpec spec = load(a.file, a);
+  uint64_t neurons = 0;
+  for (const auto& p : spec.populations) neurons += p.size;
+  fmt::print("{}: ok ({} populations, {} neurons, {} projections, {} stimuli, {} recorders; {:g} ms "
+             "at dt {:g} ms)\n",
+             a.file.empty() ? "default model" : a.file, spec.populations.size(), neurons,
+             spec.projections.size(), spec.stimuli.size(), spec.records.size(),
+             spec.protocol.duration, spec.protocol.dt);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"engram: a simulator of biological neural networks that learn"};
+  app.set_version_flag("--version", std::string("engram ") + kVersion);
+  app.require_subcommand(1);
+  RunArgs a;
+  auto* run = app.add_subcommand("run", "run a model file (or the default Brunel network) and write a run directory");
+  run->add_option("file", a.file, "model file (TOML); omit for the embedded default network");
+  run->add_option("--out,-o", a.out, "run directory (default runs/<model name>); replaced if it exists");
+  run->add_option("--seed", a.seed, "override protocol.seed");
+  run->add_option("--duration", a.duration, "override protocol.duration, e.g. \"2 s\"");
+  run->add_option("--set", a.sets, "override a model key: KEY=VALUE, e.g. population.exc.size=400")
+      ->allow_extra_args(false);
+  run->add_flag("--quiet,-q", a.quiet, "no progress bar or summary");
+  run->add_flag("--no-plots", a.no_plots, "skip the PNG plots");
+  auto* check = app.add_subcommand("check", "validate a model file without running it");
+  check->add_option("file", a.file, "model file (TOML); omit to check the embedded default");
+  check->add_option("--set", a.sets, "override a model key: KEY=VALUE");
+  ModelsArgs m;
+  auto* models = app.add_subcommand("models", "list every model with its parameters, units, defaults and ranges");
+  models->add_option("name", m.name, "show one model");
+  models->add_flag("--markdown", m.markdown, "print Markdown tables (for the docs)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run) return cmd_run(a);
+    if (*check) return cmd_check(a);
+    if (*models) return list_models(m);
+  } catch (const InputError& e) {
+    fmt::print(stderr, "engram: error: {}\n", e.what());
+    return 2;
+  } catch (const RuntimeFailure& e) {
+    fmt::print(stderr, "\nengram: run failed: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "\nengram: internal error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

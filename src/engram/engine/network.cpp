@@ -1,0 +1,99 @@
+#include "engram/engine/network.hpp"
+
+#include <algorithm>
+
+#include "engram/core/random.hpp"
+#include "engram/network/connectivity.hpp"
+
+namespace engram {
+
+uint64_t Network::synapse_count() const {
+  uint64_t n = 0;
+  for (const auto& p : projections) n += p.size();
+  return n;
+}
+size_t Network::synapse_bytes() const {
+  size_t n = 0;
+  for (const auto& p : projections) n += p.synapse_bytes();
+  return n;
+}
+size_t Network::index_bytes() const {
+  size_t n = 0;
+  for (const auto& p : projections) n += p.index_bytes();
+  return n;
+}
+size_t Network::buffer_bytes() const {
+  size_t n = 0;
+  for (const auto& p : populations) n += p.inputs.bytes();
+  return n;
+}
+uint32_t Network::neuron_count() const {
+  uint32_t n = 0;
+  for (const auto& p : populations) n += p.size;
+  return n;
+}
+
+Network build_network(const ModelSpec& spec) {
+  Network net;
+  net.dt = spec.protocol.dt;
+  net.seed = spec.protocol.seed;
+  for (uint32_t i = 0; i < spec.projections.size(); ++i)
+    net.projections.push_back(build_projection(spec, i));
+  if (!net.projections.empty()) {
+    net.min_delay = net.max_delay = net.projections[0].min_delay;
+    for (const auto& p : net.projections) {
+      net.min_delay = std::min(net.min_delay, p.min_delay);
+      net.max_delay = std::max(net.max_delay, p.max_delay);
+    }
+  }
+  uint32_t offset = 0;
+  for (uint32_t k = 0; k < spec.populations.size(); ++k) {
+    const PopulationSpec& ps = spec.populations[k];
+    Population pop;
+    pop.name = ps.name;
+    pop.model = ps.model;
+    pop.size = ps.size;
+    pop.gid_offset = offset;
+    GroupSetup setup;
+    setup.params = ps.params;
+    setup.size = ps.size;
+    setup.dt = spec.protocol.dt;
+    setup.integrator = ps.integrator;
+    setup.seed = spec.protocol.seed;
+    setup.gid_offset = offset;
+    setup.group_index = k;
+    setup.spike_times = ps.spike_times;
+    pop.group = ps.model->create(setup);
+    // initial state: table default (a parameter's value or a constant), then the spec's init
+    for (size_t s = 0; s < ps.model->state.size(); ++s) {
+      const StateSpec& st = ps.model->state[s];
+      double v0 = st.init_value;
+      if (!st.init_param.empty()) v0 = ps.params[find_index(ps.model->params, st.init_param)];
+      auto values = pop.group->state(s);
+      const Distribution* d = nullptr;
+      for (const auto& [idx, dist] : ps.init)
+        if (static_cast<size_t>(idx) == s) d = &dist;
+      for (uint32_t i = 0; i < ps.size; ++i) {
+        if (d) {
+          RandomStream r(spec.protocol.seed, purpose_word(Purpose::init_state, k * 64 + s), offset + i);
+          values[i] = draw(*d, r);
+        } else {
+          values[i] = v0;
+        }
+      }
+    }
+    pop.inputs = RingBuffers(static_cast<uint32_t>(ps.model->receptors.size()),
+                             static_cast<uint32_t>(net.max_delay) + 1, ps.size);
+    for (uint32_t j = 0; j < net.projections.size(); ++j)
+      if (net.projections[j].from == k) pop.outgoing.push_back(j);
+    net.populations.push_back(std::move(pop));
+    offset += ps.size;
+  }
+  for (const auto& st : spec.stimuli) {
+    auto& pop = net.populations[st.target];
+    if (st.kind != StimulusKind::poisson && pop.i_stim.empty()) pop.i_stim.assign(pop.size, 0.0);
+  }
+  return net;
+}
+
+}  // namespace engram

@@ -1,0 +1,55 @@
+#pragma once
+#include <chrono>
+#include <functional>
+#include <vector>
+
+#include "engram/analysis/spike_statistics.hpp"
+#include "engram/engine/network.hpp"
+#include "engram/io/recorder.hpp"
+#include "engram/io/stimulus.hpp"
+#include "engram/spec/model_spec.hpp"
+
+namespace engram {
+
+// Called between min-delay intervals with simulated and total time (ms).
+using ProgressFn = std::function<void(double t_ms, double total_ms)>;
+
+class Simulation {
+ public:
+  // Builds the network (timed as build_seconds).
+  explicit Simulation(const ModelSpec& spec);
+
+  // Runs the protocol's duration. Throws RuntimeFailure on numerical blow-up.
+  void run(const ProgressFn& progress = {});
+
+  const ModelSpec& spec() const { return spec_; }
+  Network& network() { return net_; }
+  const Network& network() const { return net_; }
+  const Recorders& recorders() const { return recorders_; }
+  const std::vector<SpikeStatistics>& statistics() const { return stats_; }
+  double build_seconds() const { return build_s_; }
+  double sim_seconds() const { return sim_s_; }
+  int64_t steps() const { return n_steps_; }
+
+ private:
+  struct Spike {
+    int64_t step;
+    uint32_t population;
+    uint32_t neuron;
+  };
+  void deliver();
+  void check_finite(int64_t step) const;
+
+  ModelSpec spec_;
+  std::chrono::steady_clock::time_point build_start_;
+  Network net_;
+  std::vector<Stimulus> stimuli_;
+  Recorders recorders_;
+  std::vector<SpikeStatistics> stats_;
+  std::vector<Spike> interval_spikes_;
+  std::vector<uint32_t> spiked_;
+  double build_s_ = 0, sim_s_ = 0;
+  int64_t n_steps_ = 0;
+};
+
+}  // namespace engram

@@ -1,0 +1,62 @@
+#include "engram/io/npy.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "engram/core/error.hpp"
+
+namespace engram {
+namespace {
+
+void write_header(std::ofstream& out, const std::string& dict) {
+  // magic, version 1.0, header length; header padded with spaces to a multiple of 64 bytes
+  std::string header = dict;
+  const size_t preamble = 10;
+  size_t total = preamble + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header.push_back('\n');
+  const auto len = static_cast<uint16_t>(header.size());
+  out.write("\x93NUMPY\x01\x00", 8);
+  const char lenbytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
+  out.write(lenbytes, 2);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+}
+
+std::ofstream open(const std::filesystem::path& file) {
+  std::ofstream out(file, std::ios::binary);
+  if (!out) throw RuntimeFailure(fmt::format("cannot write '{}'", file.string()));
+  return out;
+}
+
+}  // namespace
+
+void write_npy_matrix(const std::filesystem::path& file, std::span<const double> data, size_t rows,
+                      size_t cols) {
+  auto out = open(file);
+  write_header(out, fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
+                                rows, cols));
+  out.write(reinterpret_cast<const char*>(data.data()),
+            static_cast<std::streamsize>(data.size() * sizeof(double)));
+  if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
+}
+
+void write_npy_spikes(const std::filesystem::path& file, std::span<const double> t_ms,
+                      std::span<const uint32_t> neuron) {
+  auto out = open(file);
+  write_header(out, fmt::format("{{'descr': [('t_ms', '<f8'), ('neuron', '<u4')], "
+                                "'fortran_order': False, 'shape': ({},), }}",
+                                t_ms.size()));
+  std::string buf;
+  buf.resize(t_ms.size() * 12);
+  for (size_t i = 0; i < t_ms.size(); ++i) {
+    std::memcpy(buf.data() + 12 * i, &t_ms[i], 8);
+    std::memcpy(buf.data() + 12 * i + 8, &neuron[i], 4);
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
+}
+
+}  // namespace engram

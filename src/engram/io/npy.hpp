@@ -1,0 +1,17 @@
+#pragma once
+// Writers for NumPy's .npy format (version 1.0), so outputs load with numpy.load().
+#include <cstdint>
+#include <filesystem>
+#include <span>
+
+namespace engram {
+
+// A 2-D float64 array (rows × cols), C order.
+void write_npy_matrix(const std::filesystem::path& file, std::span<const double> data, size_t rows,
+                      size_t cols);
+
+// A structured array with fields t_ms (<f8) and neuron (<u4), one record per spike.
+void write_npy_spikes(const std::filesystem::path& file, std::span<const double> t_ms,
+                      std::span<const uint32_t> neuron);
+
+}  // namespace engram

@@ -1,0 +1,64 @@
+#include "engram/io/recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace engram {
+
+Recorders::Recorders(const ModelSpec& spec, const Network& net)
+    : dt_(net.dt), by_population_(net.populations.size(), -1) {
+  for (const auto& r : spec.records) {
+    const auto pop = static_cast<uint32_t>(r.population);
+    const uint32_t size = net.populations[pop].size;
+    if (r.spikes) {
+      // several spike records of one population merge into one recording
+      int& idx = by_population_[pop];
+      if (idx < 0) {
+        idx = static_cast<int>(spikes_.size());
+        spikes_.push_back(SpikeRecording{pop, std::vector<uint8_t>(size, 0), 0, {}, {}});
+      }
+      auto& rec = spikes_[idx];
+      if (r.neurons.empty()) {
+        std::fill(rec.selected.begin(), rec.selected.end(), 1);
+      } else {
+        for (uint32_t n : r.neurons) rec.selected[n] = 1;
+      }
+      rec.recorded_neurons = 0;
+      for (auto s : rec.selected) rec.recorded_neurons += s;
+    } else {
+      StateRecording rec;
+      rec.population = pop;
+      rec.state = static_cast<uint32_t>(r.state);
+      rec.neurons = r.neurons;
+      if (rec.neurons.empty())
+        for (uint32_t i = 0; i < size; ++i) rec.neurons.push_back(i);
+      rec.interval_steps = std::max<int64_t>(1, std::llround(r.interval / net.dt));
+      states_.push_back(std::move(rec));
+    }
+  }
+  for (auto& rec : spikes_)
+    if (rec.recorded_neurons == net.populations[rec.population].size) rec.selected.clear();
+}
+
+void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked) {
+  const int idx = by_population_[population];
+  if (idx < 0 || spiked.empty()) return;
+  auto& rec = spikes_[idx];
+  const double t = static_cast<double>(step + 1) * dt_;
+  for (uint32_t n : spiked) {
+    if (!rec.selected.empty() && !rec.selected[n]) continue;
+    rec.t_ms.push_back(t);
+    rec.neuron.push_back(n);
+  }
+}
+
+void Recorders::sample(int64_t k, Network& net) {
+  for (auto& rec : states_) {
+    if (k % rec.interval_steps != 0) continue;
+    auto values = net.populations[rec.population].group->state(rec.state);
+    for (uint32_t n : rec.neurons) rec.data.push_back(values[n]);
+    ++rec.samples;
+  }
+}
+
+}  // namespace engram

@@ -1,0 +1,51 @@
+#pragma once
+// Recorders observe the engine through two calls: the spikes of a population in a step,
+// and a sampling point after a step. They never reach into the engine's internals.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engram/engine/network.hpp"
+#include "engram/spec/model_spec.hpp"
+
+namespace engram {
+
+struct SpikeRecording {
+  uint32_t population = 0;
+  std::vector<uint8_t> selected;  // per neuron; empty: all neurons
+  uint32_t recorded_neurons = 0;
+  std::vector<double> t_ms;
+  std::vector<uint32_t> neuron;
+};
+
+struct StateRecording {
+  uint32_t population = 0;
+  uint32_t state = 0;
+  std::vector<uint32_t> neurons;
+  int64_t interval_steps = 1;
+  std::vector<double> data;  // samples × neurons, row-major
+  size_t samples = 0;
+};
+
+class Recorders {
+ public:
+  Recorders(const ModelSpec& spec, const Network& net);
+
+  // A population's spikes in a step, stamped (step+1)·dt.
+  void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked);
+  // Sampling point at time index k (time k·dt), after the update of step k-1 (k=0: initial).
+  void sample(int64_t k, Network& net);
+
+  // Index into spikes() for a population, or -1.
+  int spike_recording_of(uint32_t population) const { return by_population_[population]; }
+  const std::vector<SpikeRecording>& spikes() const { return spikes_; }
+  const std::vector<StateRecording>& states() const { return states_; }
+
+ private:
+  double dt_;
+  std::vector<int> by_population_;
+  std::vector<SpikeRecording> spikes_;
+  std::vector<StateRecording> states_;
+};
+
+}  // namespace engram

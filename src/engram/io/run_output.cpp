@@ -1,0 +1,164 @@
+#include "engram/io/run_output.hpp"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "engram/core/error.hpp"
+#include "engram/core/version.hpp"
+#include "engram/io/npy.hpp"
+
+namespace engram {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+double peak_rss_mib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+namespace {
+json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+}  // namespace
+
+json make_summary(const Simulation& sim) {
+  const ModelSpec& spec = sim.spec();
+  const Network& net = sim.network();
+  const double duration_ms = static_cast<double>(sim.steps()) * net.dt;
+  json s;
+  s["engram_version"] = kVersion;
+  s["model"] = {{"name", spec.name}, {"file", spec.file}, {"hash", spec.hash}};
+  s["seed"] = spec.protocol.seed;
+  s["dt_ms"] = net.dt;
+  s["duration_ms"] = duration_ms;
+  const double rtf = duration_ms > 0 ? sim.sim_seconds() / (duration_ms * 1e-3) : 0.0;
+  s["timing"] = {{"build_s", sim.build_seconds()},
+                 {"sim_s", sim.sim_seconds()},
+                 {"real_time_factor", rtf},
+                 {"real_time_factor_note", "wall-clock seconds per simulated second"}};
+  json pops = json::array();
+  uint64_t total_spikes = 0;
+  for (uint32_t p = 0; p < net.populations.size(); ++p) {
+    const auto& pop = net.populations[p];
+    const auto& st = sim.statistics()[p];
+    const uint64_t count = st.total();
+    total_spikes += count;
+    auto [cv, cv_n] = st.mean_cv();
+    json j = {{"name", pop.name},
+              {"model", std::string(pop.model->name)},
+              {"size", pop.size},
+              {"spike_count", count},
+              {"rate_hz", duration_ms > 0 ? count / (pop.size * duration_ms * 1e-3) : 0.0},
+              {"cv_isi", number_or_null(cv)},
+              {"cv_isi_neurons", cv_n},
+              {"spikes_file", nullptr},
+              {"recorded_neurons", 0}};
+    int r = sim.recorders().spike_recording_of(p);
+    if (r >= 0) {
+      j["spikes_file"] = "spikes/" + pop.name + ".npy";
+      j["recorded_neurons"] = sim.recorders().spikes()[r].recorded_neurons;
+    }
+    pops.push_back(j);
+  }
+  s["populations"] = pops;
+  s["spike_count"] = total_spikes;
+  json recs = json::array();
+  for (const auto& rec : sim.recorders().states()) {
+    const auto& pop = net.populations[rec.population];
+    const auto& st = pop.model->state[rec.state];
+    recs.push_back({{"population", pop.name},
+                    {"variable", std::string(st.name)},
+                    {"unit", std::string(canonical_unit(st.dim))},
+                    {"neurons", rec.neurons},
+                    {"t0_ms", 0.0},
+                    {"interval_ms", static_cast<double>(rec.interval_steps) * net.dt},
+                    {"samples", rec.samples},
+                    {"file", fmt::format("traces/{}.{}.npy", pop.name, st.name)}});
+  }
+  s["recordings"] = recs;
+  const uint64_t nsyn = net.synapse_count();
+  const uint32_t nneu = net.neuron_count();
+  s["network"] = {{"neurons", nneu}, {"synapses", nsyn},
+                  {"min_delay_ms", net.min_delay * net.dt}, {"max_delay_ms", net.max_delay * net.dt}};
+  s["memory"] = {
+      {"synapse_bytes", net.synapse_bytes()},
+      {"index_bytes", net.index_bytes()},
+      {"ring_buffer_bytes", net.buffer_bytes()},
+      {"bytes_per_synapse", nsyn ? json(static_cast<double>(net.synapse_bytes()) / nsyn) : json(nullptr)},
+      {"bytes_per_synapse_with_index",
+       nsyn ? json(static_cast<double>(net.synapse_bytes() + net.index_bytes()) / nsyn) : json(nullptr)},
+      {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(net.buffer_bytes()) / nneu : 0.0},
+      {"peak_rss_mib", peak_rss_mib()}};
+  return s;
+}
+
+namespace {
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary);
+  out << text;
+  if (!out) throw RuntimeFailure(fmt::format("cannot write '{}'", file.string()));
+}
+
+void write_contents(const Simulation& sim, const fs::path& dir, const json& summary) {
+  const Network& net = sim.network();
+  const auto& recs = sim.recorders();
+  if (!recs.spikes().empty()) fs::create_directories(dir / "spikes");
+  for (const auto& rec : recs.spikes())
+    write_npy_spikes(dir / "spikes" / (net.populations[rec.population].name + ".npy"), rec.t_ms,
+                     rec.neuron);
+  if (!recs.states().empty()) fs::create_directories(dir / "traces");
+  for (const auto& rec : recs.states()) {
+    const auto& pop = net.populations[rec.population];
+    write_npy_matrix(dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
+                     rec.data, rec.samples, rec.neurons.size());
+  }
+  write_text(dir / "summary.json", summary.dump(2) + "\n");
+}
+
+}  // namespace
+
+json write_run(const Simulation& sim, const OutputOptions& o) {
+  const fs::path target = fs::absolute(o.dir).lexically_normal();
+  const fs::path parent = target.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw RuntimeFailure(fmt::format("cannot create '{}': {}", parent.string(), ec.message()));
+  const fs::path tmp = parent / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
+  fs::remove_all(tmp, ec);
+  json summary = make_summary(sim);
+  try {
+    fs::create_directories(tmp);
+    write_contents(sim, tmp, summary);
+    if (o.plots && !o.plot_script.empty()) {
+      std::string cmd = fmt::format("'{}' '{}' '{}' > /dev/null", o.python, o.plot_script, tmp.string());
+      if (std::system(cmd.c_str()) != 0)
+        fmt::print(stderr, "engram: warning: plotting failed (is python3-matplotlib installed?); "
+                           "data files are complete\n");
+    }
+    // swap into place: an existing run directory of the same name is replaced
+    if (fs::exists(target)) {
+      const fs::path old = parent / fmt::format(".{}.old-{}", target.filename().string(), getpid());
+      fs::rename(target, old);
+      fs::rename(tmp, target);
+      fs::remove_all(old);
+    } else {
+      fs::rename(tmp, target);
+    }
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(tmp, ec);
+    throw RuntimeFailure(fmt::format("writing the run directory failed: {}", e.what()));
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+  return summary;
+}
+
+}  // namespace engram

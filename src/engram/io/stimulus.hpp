@@ -1,0 +1,40 @@
+#pragma once
+// Stimuli applied before each step's neuron update: current clamps (DC, steps, waveforms,
+// Ornstein-Uhlenbeck noise) add to the target's injected current, constant over the step;
+// Poisson input adds weight × count to the target's receptor slot of the step, with an
+// independent train per target neuron.
+//
+// RNG keys: (seed, noise|poisson stimulus index, target global id); each target neuron's
+// stream advances once per step, so trains do not depend on the partition.
+#include <memory>
+#include <vector>
+
+#include "engram/core/random.hpp"
+#include "engram/engine/network.hpp"
+#include "engram/spec/model_spec.hpp"
+
+namespace engram {
+
+class Stimulus {
+ public:
+  Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net);
+  // Adds this stimulus's contribution for step `step`.
+  void apply(int64_t step, Network& net);
+
+ private:
+  double amplitude_at(double t) const;  // current clamps, pA
+
+  StimulusSpec spec_;
+  std::vector<uint32_t> targets_;  // local indices
+  int64_t first_step_, last_step_;  // active steps [first, last]
+  double dt_;
+  // noise: OU state per target; noise & poisson: a stream per target
+  std::vector<double> ou_;
+  std::vector<RandomStream> streams_;
+  double ou_decay_ = 0, ou_kick_ = 0;
+  PoissonSampler poisson_;
+};
+
+std::vector<Stimulus> make_stimuli(const ModelSpec& spec, const Network& net);
+
+}  // namespace engram

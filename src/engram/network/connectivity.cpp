@@ -1,0 +1,208 @@
+#include "engram/network/connectivity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_set>
+
+#include "engram/core/random.hpp"
+
+namespace engram {
+
+double draw(const Distribution& d, RandomStream& r) {
+  switch (d.kind) {
+    case Distribution::Kind::constant: return d.a;
+    case Distribution::Kind::normal: return d.a + d.b * r.normal();
+    case Distribution::Kind::lognormal: return d.a * std::exp(d.b * r.normal());
+    case Distribution::Kind::uniform: return d.a + (d.b - d.a) * r.uniform();
+  }
+  return d.a;
+}
+
+namespace {
+
+// Visits every synapse of a projection, grouped by the neuron whose stream draws it
+// ("owner": the target, or the source for fixed_outdegree). on_owner(gid) opens a group;
+// on_synapse(pre, post, listed) follows, with `listed` set for from_list.
+template <class OnOwner, class OnSynapse>
+void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t post_off,
+               OnOwner&& on_owner, OnSynapse&& on_synapse) {
+  const ProjectionSpec& p = m.projections[index];
+  const uint32_t n_pre = m.populations[p.from].size, n_post = m.populations[p.to].size;
+  const bool same = p.from == p.to;
+  const ConnectSpec& c = p.connect;
+  const uint64_t seed = m.protocol.seed;
+  const uint32_t purpose = purpose_word(Purpose::connectivity, index);
+  auto autapse = [&](uint32_t pre, uint32_t post) { return same && pre == post && !c.autapses; };
+  std::vector<uint32_t> picked;
+  std::unordered_set<uint32_t> seen;
+
+  switch (c.rule) {
+    case ConnectRule::all_to_all:
+      for (uint32_t j = 0; j < n_post; ++j) {
+        on_owner(post_off + j);
+        for (uint32_t i = 0; i < n_pre; ++i)
+          if (!autapse(i, j)) on_synapse(i, j, nullptr);
+      }
+      break;
+    case ConnectRule::one_to_one:
+      for (uint32_t j = 0; j < n_post; ++j) {
+        on_owner(post_off + j);
+        on_synapse(j, j, nullptr);
+      }
+      break;
+    case ConnectRule::fixed_probability: {
+      // Geometric skipping: the gap to the next connected source is geometric with
+      // parameter p, so the cost is proportional to the synapses made, not to n_pre.
+      const double log1mp = c.p < 1 ? std::log1p(-c.p) : 0.0;
+      for (uint32_t j = 0; j < n_post; ++j) {
+        on_owner(post_off + j);
+        if (c.p <= 0) continue;
+        RandomStream r(seed, purpose, post_off + j);
+        int64_t i = -1;
+        for (;;) {
+          if (c.p >= 1) {
+            ++i;
+          } else {
+            double g = std::floor(std::log(r.uniform_open0()) / log1mp);
+            if (g >= static_cast<double>(n_pre)) break;
+            i += 1 + static_cast<int64_t>(g);
+          }
+          if (i >= n_pre) break;
+          if (!autapse(static_cast<uint32_t>(i), j)) on_synapse(static_cast<uint32_t>(i), j, nullptr);
+        }
+      }
+      break;
+    }
+    case ConnectRule::fixed_indegree:
+    case ConnectRule::fixed_outdegree: {
+      const bool in = c.rule == ConnectRule::fixed_indegree;
+      const uint32_t n_owner = in ? n_post : n_pre, pool = in ? n_pre : n_post;
+      const uint32_t owner_off = in ? post_off : pre_off;
+      for (uint32_t o = 0; o < n_owner; ++o) {
+        on_owner(owner_off + o);
+        RandomStream r(seed, purpose, owner_off + o);
+        picked.clear();
+        seen.clear();
+        while (picked.size() < c.k) {
+          uint32_t x = r.below(pool);
+          if (same && x == o && !c.autapses) continue;
+          if (!c.multapses && !seen.insert(x).second) continue;
+          picked.push_back(x);
+        }
+        std::sort(picked.begin(), picked.end());
+        for (uint32_t x : picked) in ? on_synapse(x, o, nullptr) : on_synapse(o, x, nullptr);
+      }
+      break;
+    }
+    case ConnectRule::from_list: {
+      // In file order, grouped by target: stable sort of indices by post.
+      std::vector<uint32_t> order(c.list.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return c.list[a].post < c.list[b].post; });
+      int64_t current = -1;
+      for (uint32_t idx : order) {
+        const auto& e = c.list[idx];
+        if (static_cast<int64_t>(e.post) != current) {
+          current = e.post;
+          on_owner(post_off + e.post);
+        }
+        on_synapse(e.pre, e.post, &e);
+      }
+      break;
+    }
+  }
+}
+
+uint32_t population_offset(const ModelSpec& m, int pop) {
+  uint32_t off = 0;
+  for (int i = 0; i < pop; ++i) off += m.populations[i].size;
+  return off;
+}
+
+}  // namespace
+
+Projection build_projection(const ModelSpec& m, uint32_t index) {
+  const ProjectionSpec& ps = m.projections[index];
+  const uint32_t n_pre = m.populations[ps.from].size;
+  const uint32_t pre_off = population_offset(m, ps.from), post_off = population_offset(m, ps.to);
+  const double dt = m.protocol.dt;
+  const uint64_t seed = m.protocol.seed;
+
+  Projection pr;
+  pr.name = ps.name;
+  pr.from = static_cast<uint32_t>(ps.from);
+  pr.to = static_cast<uint32_t>(ps.to);
+  pr.receptor = static_cast<uint32_t>(ps.receptor);
+
+  // pass 1: count synapses per source
+  std::vector<uint64_t> count(n_pre + 1, 0);
+  bool listed_weights = false, listed_delays = false;
+  enumerate(m, index, pre_off, post_off, [](uint32_t) {},
+            [&](uint32_t pre, uint32_t, const ListedSynapse* e) {
+              ++count[pre];
+              if (e) {
+                listed_weights |= e->weight.has_value();
+                listed_delays |= e->delay.has_value();
+              }
+            });
+  uint64_t total = 0;
+  pr.row_offset.resize(n_pre + 1);
+  for (uint32_t i = 0; i < n_pre; ++i) {
+    pr.row_offset[i] = static_cast<uint32_t>(total);
+    total += count[i];
+  }
+  if (total > std::numeric_limits<uint32_t>::max())
+    throw InputError(ps.origin.where, ps.origin.key_path,
+                     "more than 4 billion synapses in one projection; split it");
+  pr.row_offset[n_pre] = static_cast<uint32_t>(total);
+
+  const bool own_weight = !ps.weight.is_constant() || listed_weights;
+  const bool own_delay = !ps.delay.is_constant() || listed_delays;
+  const auto steps_of = [&](double d) {
+    double s = std::round(d / dt);
+    return static_cast<uint16_t>(std::clamp(s, 1.0, 65535.0));
+  };
+  // Weights keep the sign of their distribution's mean: a drawn excitatory weight is
+  // clipped at zero rather than turning inhibitory.
+  const double wsign = ps.weight.mean() >= 0 ? 1.0 : -1.0;
+  const auto clip = [&](double w) { return wsign > 0 ? std::max(w, 0.0) : std::min(w, 0.0); };
+
+  pr.target.resize(total);
+  if (own_weight) pr.weight.resize(total);
+  if (own_delay) pr.delay.resize(total);
+  pr.uniform_weight = ps.weight.a;
+  pr.uniform_delay = steps_of(ps.delay.a);
+
+  // pass 2: fill, with weights and delays drawn from the owner's streams
+  std::vector<uint32_t> cursor(pr.row_offset.begin(), pr.row_offset.end() - 1);
+  RandomStream wr(seed, purpose_word(Purpose::weight, index), 0);
+  RandomStream dr(seed, purpose_word(Purpose::delay, index), 0);
+  enumerate(
+      m, index, pre_off, post_off,
+      [&](uint32_t owner) {
+        wr = RandomStream(seed, purpose_word(Purpose::weight, index), owner);
+        dr = RandomStream(seed, purpose_word(Purpose::delay, index), owner);
+      },
+      [&](uint32_t pre, uint32_t post, const ListedSynapse* e) {
+        uint32_t k = cursor[pre]++;
+        pr.target[k] = post;
+        if (own_weight) {
+          double w = (e && e->weight) ? *e->weight : clip(draw(ps.weight, wr));
+          pr.weight[k] = static_cast<float>(w);
+        }
+        if (own_delay) pr.delay[k] = steps_of((e && e->delay) ? *e->delay : draw(ps.delay, dr));
+      });
+
+  if (own_delay && total > 0) {
+    auto [lo, hi] = std::minmax_element(pr.delay.begin(), pr.delay.end());
+    pr.min_delay = *lo;
+    pr.max_delay = *hi;
+  } else {
+    pr.min_delay = pr.max_delay = pr.uniform_delay;
+  }
+  return pr;
+}
+
+}  // namespace engram

@@ -1,0 +1,20 @@
+#pragma once
+// Builds a projection's synapses from its connection rule.
+//
+// Determinism: every random number comes from a Philox stream keyed by the seed, the
+// projection's index and the *target* neuron's global id (fixed_outdegree: the source's),
+// so the synapses do not depend on how neurons are split across threads or ranks. The
+// rule is evaluated twice with the same streams: once to count synapses per source, once
+// to fill the CSR arrays, so no temporary list of all synapses is needed.
+#include "engram/network/projection.hpp"
+#include "engram/spec/model_spec.hpp"
+
+namespace engram {
+
+Projection build_projection(const ModelSpec& spec, uint32_t index);
+
+// Draws one value of a distribution (used for weights, delays and initial states).
+class RandomStream;
+double draw(const Distribution& d, RandomStream& r);
+
+}  // namespace engram

@@ -1,0 +1,119 @@
+#pragma once
+// A model as plain data: what the model file says, validated once, units resolved to the
+// canonical units of the engine. The engine builds the runtime network from this and never
+// reads the model file.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engram/core/error.hpp"
+#include "engram/models/model.hpp"
+
+namespace engram {
+
+// Where a value came from, for errors found after parsing (e.g. while building).
+struct Origin {
+  SourceLocation where;
+  std::string key_path;
+};
+
+// A value that is constant or drawn per neuron / synapse.
+struct Distribution {
+  enum class Kind { constant, normal, lognormal, uniform };
+  Kind kind = Kind::constant;
+  double a = 0;  // constant: value; normal: mean; lognormal: median; uniform: low
+  double b = 0;  // normal: sd; lognormal: sigma (of log); uniform: high
+  bool is_constant() const { return kind == Kind::constant; }
+  // Mean of the distribution (for sign rules and estimates).
+  double mean() const;
+};
+
+struct ProtocolSpec {
+  double dt = 0.1;          // ms
+  double duration = 1000;   // ms
+  uint64_t seed = 1;
+  std::string integrator = "auto";
+};
+
+enum class CellKind { unspecified, excitatory, inhibitory };
+
+struct PopulationSpec {
+  std::string name;
+  uint32_t size = 0;
+  const ModelInfo* model = nullptr;
+  CellKind kind = CellKind::unspecified;
+  std::vector<double> params;  // in the order of model->params
+  std::vector<std::pair<int, Distribution>> init;  // state index -> initial value
+  std::string integrator;
+  std::vector<std::vector<double>> spike_times;  // spike_source only
+  Origin origin;
+};
+
+enum class ConnectRule { all_to_all, one_to_one, fixed_probability, fixed_indegree,
+                         fixed_outdegree, from_list };
+
+struct ListedSynapse {
+  uint32_t pre = 0, post = 0;
+  std::optional<double> weight, delay;
+};
+
+struct ConnectSpec {
+  ConnectRule rule = ConnectRule::all_to_all;
+  double p = 0;
+  uint32_t k = 0;
+  bool autapses = true;
+  bool multapses = true;
+  std::vector<ListedSynapse> list;  // from_list
+};
+
+struct ProjectionSpec {
+  std::string name;
+  int from = -1, to = -1;  // population indices
+  ConnectSpec connect;
+  int receptor = 0;
+  Distribution weight;  // canonical unit of the receptor's weight dimension
+  Distribution delay;   // ms
+  Origin origin;
+};
+
+enum class StimulusKind { dc, step_current, waveform, noise, poisson };
+
+struct StimulusSpec {
+  StimulusKind kind = StimulusKind::dc;
+  int target = -1;
+  std::vector<uint32_t> neurons;  // empty: all
+  double start = 0, stop = kInf;  // ms
+  // dc: amplitude; noise: mean, std, tau; poisson: rate, weight, receptor
+  double amplitude = 0, mean = 0, std = 0, tau = 1;
+  double rate = 0, weight = 0;
+  int receptor = 0;
+  // step_current / waveform: piecewise constant (or linear) amplitude at the given times
+  std::vector<double> times, amplitudes;
+  bool linear = false;
+  Origin origin;
+};
+
+struct RecordSpec {
+  bool spikes = true;
+  int state = -1;  // state index when !spikes
+  int population = -1;
+  std::vector<uint32_t> neurons;  // empty: all
+  double interval = 0;            // ms, state recorders
+  Origin origin;
+};
+
+struct ModelSpec {
+  std::string name;   // from the file name or [model] name
+  std::string file;   // path as given, "" for embedded
+  std::string hash;   // of the canonical text of the model (after overrides)
+  ProtocolSpec protocol;
+  std::vector<PopulationSpec> populations;
+  std::vector<ProjectionSpec> projections;
+  std::vector<StimulusSpec> stimuli;
+  std::vector<RecordSpec> records;
+
+  int population_index(std::string_view name) const;
+};
+
+}  // namespace engram

@@ -1,0 +1,563 @@
+#include "engram/spec/parse.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "engram/spec/list_files.hpp"
+#include "engram/spec/toml_reader.hpp"
+
+namespace engram {
+namespace {
+
+constexpr std::string_view kTopLevel[] = {"model", "protocol", "population", "projection",
+                                          "stimulus", "record"};
+
+uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// Elements of an array of tables ([[population]] ...) with their key path.
+std::vector<std::pair<const toml::table*, std::string>> elements(const toml::table& root,
+                                                                 std::string_view key,
+                                                                 ReadContext& ctx) {
+  std::vector<std::pair<const toml::table*, std::string>> out;
+  const toml::node* n = root.get(key);
+  if (!n) return out;
+  const auto* arr = n->as_array();
+  if (!arr)
+    throw InputError(location_of(n, ctx), std::string(key),
+                     fmt::format("expected an array of tables ([[{}]]), got a single value or "
+                                 "table; write [[{}]]",
+                                 key, key));
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const auto* t = (*arr)[i].as_table();
+    if (!t)
+      throw InputError(location_of(&(*arr)[i], ctx), fmt::format("{}[{}]", key, i),
+                       "expected a table");
+    std::string label = fmt::format("{}[{}]", key, i);
+    if (auto nm = t->get_as<std::string>("name")) label = fmt::format("{} '{}'", key, nm->get());
+    out.emplace_back(t, label);
+  }
+  return out;
+}
+
+ProtocolSpec read_protocol(const toml::table& root, ReadContext& ctx) {
+  const toml::node* n = root.get("protocol");
+  if (!n)
+    throw InputError(SourceLocation{ctx.file, 1, 0}, "protocol",
+                     "missing section [protocol] (dt, duration, seed)");
+  if (!n->is_table()) throw InputError(location_of(n, ctx), "protocol", "expected a table");
+  TableReader r(*n->as_table(), "protocol", ctx);
+  ProtocolSpec p;
+  p.dt = r.quantity("dt", Dim::time, 0.1);
+  if (!(p.dt > 0) || p.dt > 10) r.fail("dt", fmt::format("must be in (0, 10] ms, got {:g} ms", p.dt));
+  p.duration = r.quantity("duration", Dim::time);
+  if (!(p.duration > 0)) r.fail("duration", fmt::format("must be > 0 ms, got {:g} ms", p.duration));
+  if (p.duration / p.dt > 1e12) r.fail("duration", "is too many time steps");
+  int64_t seed = r.integer("seed", 1);
+  if (seed < 0) r.fail("seed", "must be >= 0");
+  p.seed = static_cast<uint64_t>(seed);
+  p.integrator = r.string("integrator", std::string("auto"));
+  r.finish();
+  return p;
+}
+
+std::vector<std::string> population_names(const ModelSpec& m) {
+  std::vector<std::string> names;
+  for (const auto& p : m.populations) names.push_back(p.name);
+  return names;
+}
+
+int population_ref(TableReader& r, std::string_view key, const ModelSpec& m) {
+  std::string name = r.string(key);
+  int idx = m.population_index(name);
+  if (idx < 0) {
+    auto hint = did_you_mean(name, population_names(m));
+    r.fail(key, fmt::format("unknown population '{}'{}", name, hint.empty() ? "" : "; " + hint));
+  }
+  return idx;
+}
+
+void read_spike_times(TableReader& r, PopulationSpec& pop) {
+  const bool has_list = r.has("spike_times"), has_file = r.has("spike_file");
+  if (has_list && has_file) r.fail("spike_file", "give spike_times or spike_file, not both");
+  if (!has_list && !has_file) r.fail("spike_times", "is required for a spike_source (or spike_file)");
+  if (has_file) {
+    std::string file = r.string("spike_file");
+    pop.spike_times = read_spike_time_file(r.context().base_dir / file, pop.size, r.where("spike_file"),
+                                           r.key_path("spike_file"), r.context().extra_hash_input);
+    return;
+  }
+  const toml::node* n = r.node("spike_times");
+  const auto* arr = n->as_array();
+  if (!arr) r.fail("spike_times", "expected a list of times, or a list of lists (one per neuron)");
+  bool nested = !arr->empty() && (*arr)[0].is_array();
+  if (!nested) {
+    if (pop.size != 1)
+      r.fail("spike_times", fmt::format("a single list is only for a population of size 1; give "
+                                        "{} lists, one per neuron",
+                                        pop.size));
+    pop.spike_times.push_back(r.quantity_list("spike_times", Dim::time));
+  } else {
+    if (arr->size() != pop.size)
+      r.fail("spike_times", fmt::format("expected {} lists (one per neuron), got {}", pop.size,
+                                        arr->size()));
+    for (const auto& e : *arr) {
+      const auto* inner = e.as_array();
+      if (!inner) r.fail("spike_times", "expected a list of lists");
+      std::vector<double> times;
+      for (const auto& t : *inner) {
+        toml::table tmp;
+        tmp.insert("t", t);
+        TableReader tr(tmp, r.key_path("spike_times"), r.context());
+        times.push_back(tr.quantity("t", Dim::time));
+      }
+      pop.spike_times.push_back(std::move(times));
+    }
+  }
+  for (size_t i = 0; i < pop.spike_times.size(); ++i) {
+    const auto& t = pop.spike_times[i];
+    for (size_t j = 0; j < t.size(); ++j) {
+      if (t[j] < 0)
+        r.fail("spike_times", fmt::format("neuron {}: spike times must be >= 0 ms, got {:g} ms", i, t[j]));
+      if (j > 0 && t[j] < t[j - 1])
+        r.fail("spike_times", fmt::format("neuron {}: spike times must be increasing, got {:g} ms "
+                                          "after {:g} ms",
+                                          i, t[j], t[j - 1]));
+    }
+  }
+}
+
+PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
+  PopulationSpec pop;
+  pop.origin = r.origin();
+  pop.name = r.string("name");
+  if (pop.name.empty()) r.fail("name", "must not be empty");
+  if (m.population_index(pop.name) >= 0) r.fail("name", "duplicate population name '" + pop.name + "'");
+  int64_t size = r.integer("size");
+  if (size <= 0) r.fail("size", fmt::format("a population needs at least one neuron, got {}", size));
+  if (size > 2'000'000'000) r.fail("size", "is too large");
+  pop.size = static_cast<uint32_t>(size);
+  std::string model = r.string("model");
+  pop.model = find_model(model);
+  if (!pop.model) {
+    std::vector<std::string_view> names;
+    for (const auto* mi : all_models()) names.push_back(mi->name);
+    auto hint = did_you_mean(model, names);
+    r.fail("model", fmt::format("unknown model '{}'{} (`engram models` lists them)", model,
+                                hint.empty() ? "" : "; " + hint));
+  }
+  std::string kind = r.string("kind", std::string("unspecified"));
+  if (kind == "excitatory") pop.kind = CellKind::excitatory;
+  else if (kind == "inhibitory") pop.kind = CellKind::inhibitory;
+  else if (kind != "unspecified")
+    r.fail("kind", "expected \"excitatory\", \"inhibitory\" or \"unspecified\", got \"" + kind + "\"");
+
+  // parameters
+  const auto& specs = pop.model->params;
+  if (r.has("params")) {
+    TableReader p = r.subtable("params");
+    for (const auto& s : specs) pop.params.push_back(p.parameter(s.name, s));
+    p.finish();
+  } else {
+    for (const auto& s : specs) pop.params.push_back(s.default_value);
+  }
+  // initial state
+  if (r.has("init")) {
+    TableReader in = r.subtable("init");
+    for (size_t i = 0; i < pop.model->state.size(); ++i) {
+      const auto& st = pop.model->state[i];
+      if (in.has(st.name)) pop.init.emplace_back(static_cast<int>(i), in.distribution(st.name, st.dim));
+    }
+    in.finish();
+  }
+  // integrator
+  pop.integrator = r.string("integrator", std::string(pop.model->integrators[0]));
+  if (pop.integrator == "auto") pop.integrator = pop.model->integrators[0];
+  bool ok = false;
+  for (auto name : pop.model->integrators) ok |= name == pop.integrator;
+  if (!ok) {
+    std::string list;
+    for (auto name : pop.model->integrators) list += (list.empty() ? "" : ", ") + std::string(name);
+    r.fail("integrator", fmt::format("model {} supports: {}; got \"{}\"", pop.model->name, list,
+                                     pop.integrator));
+  }
+  if (pop.model->name == "spike_source") read_spike_times(r, pop);
+  r.finish();
+  return pop;
+}
+
+void check_model_params(const PopulationSpec& pop, const ProtocolSpec& proto, ReadContext& ctx,
+                        const toml::table& ptable) {
+  ParamProblem problem = pop.model->check(pop.params, proto.dt);
+  if (problem.key.empty()) return;
+  const toml::node* where = &ptable;
+  if (auto* params = ptable.get_as<toml::table>("params"))
+    if (auto* n = params->get(problem.key)) where = n;
+  throw InputError(location_of(where, ctx), pop.origin.key_path + ".params." + problem.key,
+                   problem.message);
+}
+
+ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpec& proj) {
+  ConnectSpec spec;
+  std::string rule = c.string("rule");
+  const uint32_t n_pre = m.populations[proj.from].size, n_post = m.populations[proj.to].size;
+  const bool same = proj.from == proj.to;
+  if (rule == "all_to_all") {
+    spec.rule = ConnectRule::all_to_all;
+    spec.autapses = c.boolean("autapses", true);
+  } else if (rule == "one_to_one") {
+    spec.rule = ConnectRule::one_to_one;
+    if (n_pre != n_post)
+      c.fail("rule", fmt::format("one_to_one needs populations of equal size, got {} and {}", n_pre, n_post));
+  } else if (rule == "fixed_probability") {
+    spec.rule = ConnectRule::fixed_probability;
+    spec.p = c.quantity("p", Dim::none);
+    if (!(spec.p >= 0 && spec.p <= 1)) c.fail("p", fmt::format("must be a probability in [0, 1], got {:g}", spec.p));
+    spec.autapses = c.boolean("autapses", true);
+  } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
+    const bool in = rule == "fixed_indegree";
+    spec.rule = in ? ConnectRule::fixed_indegree : ConnectRule::fixed_outdegree;
+    int64_t k = c.integer("k");
+    spec.autapses = c.boolean("autapses", true);
+    spec.multapses = c.boolean("multapses", true);
+    const uint32_t pool = in ? n_pre : n_post;
+    if (k < 0) c.fail("k", fmt::format("must be >= 0, got {}", k));
+    const int64_t avail = pool - ((same && !spec.autapses) ? 1 : 0);
+    if (!spec.multapses && k > avail)
+      c.fail("k", fmt::format("{} distinct {} are needed without multapses but only {} exist", k,
+                              in ? "sources" : "targets", avail));
+    if (avail <= 0 && k > 0) c.fail("k", "no candidate neurons to connect");
+    spec.k = static_cast<uint32_t>(k);
+  } else if (rule == "from_list" || rule == "from_file") {
+    spec.rule = ConnectRule::from_list;
+    std::string file = c.string("file");
+    spec.list = read_connection_file(c.context().base_dir / file, n_pre, n_post, c.where("file"),
+                                     c.key_path("file"), c.context().extra_hash_input);
+  } else {
+    std::vector<std::string> rules = {"all_to_all", "one_to_one", "fixed_probability",
+                                      "fixed_indegree", "fixed_outdegree", "from_file"};
+    auto hint = did_you_mean(rule, rules);
+    c.fail("rule", fmt::format("unknown connection rule '{}'{}", rule, hint.empty() ? "" : "; " + hint));
+  }
+  c.finish();
+  return spec;
+}
+
+int receptor_ref(TableReader& r, std::string_view key, const ModelInfo& model,
+                 std::string_view fallback) {
+  std::string name = r.string(key, std::string(fallback));
+  int idx = find_index(model.receptors, name);
+  if (idx < 0) {
+    std::vector<std::string_view> names;
+    for (const auto& rc : model.receptors) names.push_back(rc.name);
+    auto hint = did_you_mean(name, names);
+    std::string list;
+    for (auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+    r.fail(key, fmt::format("model {} has no receptor '{}' (it has: {}){}", model.name, name, list,
+                            hint.empty() ? "" : "; " + hint));
+  }
+  return idx;
+}
+
+ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index) {
+  ProjectionSpec p;
+  p.origin = r.origin();
+  p.from = population_ref(r, "from", m);
+  p.to = population_ref(r, "to", m);
+  p.name = r.string("name", fmt::format("{}->{}", m.populations[p.from].name, m.populations[p.to].name));
+  (void)index;
+  const ModelInfo& target = *m.populations[p.to].model;
+  if (target.receptors.empty())
+    r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input", m.populations[p.to].name,
+                             target.name));
+  TableReader c = r.subtable("connect");
+  p.connect = read_connect(c, m, p);
+  TableReader s = r.subtable("synapse");
+  const bool presyn_inh = m.populations[p.from].kind == CellKind::inhibitory;
+  p.receptor = receptor_ref(s, "receptor", target, presyn_inh ? "inh" : "exc");
+  const Dim wdim = target.receptors[p.receptor].weight_dim;
+  // an explicit list may carry its own weights; then synapse.weight is only the fallback
+  bool list_has_weights = p.connect.rule == ConnectRule::from_list && !p.connect.list.empty();
+  for (const auto& e : p.connect.list) list_has_weights &= e.weight.has_value();
+  p.weight = list_has_weights ? s.distribution("weight", wdim, 0.0) : s.distribution("weight", wdim);
+  p.delay = s.distribution("delay", Dim::time, m.protocol.dt);
+  const double dt = m.protocol.dt;
+  auto delay_min = [&](const Distribution& d) {
+    switch (d.kind) {
+      case Distribution::Kind::uniform: return d.a;
+      case Distribution::Kind::constant: return d.a;
+      default: return d.a;  // drawn delays are clipped to >= dt at build time
+    }
+  };
+  if (delay_min(p.delay) < dt - 1e-9 * dt)
+    s.fail("delay", fmt::format("must be at least one time step (dt = {:g} ms), got {:g} ms", dt,
+                                delay_min(p.delay)));
+  if (p.delay.is_constant() && p.delay.a / dt > 60000)
+    s.fail("delay", "is longer than 60000 time steps");
+  s.finish();
+  r.finish();
+  return p;
+}
+
+StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
+  StimulusSpec st;
+  st.origin = r.origin();
+  std::string kind = r.string("kind");
+  st.target = population_ref(r, "to", m);
+  const auto& pop = m.populations[st.target];
+  st.neurons = r.index_list("neurons", pop.size);
+  st.start = r.quantity("start", Dim::time, 0.0);
+  st.stop = r.quantity("stop", Dim::time, kInf);
+  if (st.start < 0) r.fail("start", "must be >= 0 ms");
+  if (st.stop < st.start) r.fail("stop", "must not be before start");
+  auto need_current = [&] {
+    if (!pop.model->accepts_current)
+      r.fail("to", fmt::format("population '{}' ({}) cannot take a current stimulus", pop.name,
+                               pop.model->name));
+  };
+  if (kind == "dc") {
+    st.kind = StimulusKind::dc;
+    need_current();
+    st.amplitude = r.quantity("amplitude", Dim::current);
+  } else if (kind == "step_current" || kind == "waveform") {
+    st.kind = kind == "dc" ? StimulusKind::dc : (kind == "waveform" ? StimulusKind::waveform
+                                                                    : StimulusKind::step_current);
+    need_current();
+    if (r.has("file")) {
+      std::string file = r.string("file");
+      auto wf = read_waveform_file(r.context().base_dir / file, r.where("file"), r.key_path("file"),
+                                   r.context().extra_hash_input);
+      st.times = std::move(wf.first);
+      st.amplitudes = std::move(wf.second);
+    } else {
+      st.times = r.quantity_list("times", Dim::time);
+      st.amplitudes = r.quantity_list("amplitudes", Dim::current);
+    }
+    if (st.times.size() != st.amplitudes.size())
+      r.fail("amplitudes", fmt::format("needs one amplitude per time: {} times, {} amplitudes",
+                                       st.times.size(), st.amplitudes.size()));
+    if (st.times.empty()) r.fail("times", "must not be empty");
+    for (size_t i = 0; i < st.times.size(); ++i) {
+      if (st.times[i] < 0) r.fail("times", fmt::format("times must be >= 0 ms, got {:g}", st.times[i]));
+      if (i > 0 && st.times[i] <= st.times[i - 1])
+        r.fail("times", fmt::format("times must be strictly increasing, got {:g} ms after {:g} ms",
+                                    st.times[i], st.times[i - 1]));
+    }
+    if (st.kind == StimulusKind::waveform) {
+      std::string interp = r.string("interpolation", std::string("step"));
+      if (interp != "step" && interp != "linear")
+        r.fail("interpolation", "expected \"step\" or \"linear\", got \"" + interp + "\"");
+      st.linear = interp == "linear";
+    }
+  } else if (kind == "noise") {
+    st.kind = StimulusKind::noise;
+    need_current();
+    st.mean = r.quantity("mean", Dim::current, 0.0);
+    st.std = r.quantity("std", Dim::current);
+    st.tau = r.quantity("tau", Dim::time);
+    if (st.std < 0) r.fail("std", "must be >= 0 pA");
+    if (!(st.tau > 0)) r.fail("tau", "must be > 0 ms");
+  } else if (kind == "poisson") {
+    st.kind = StimulusKind::poisson;
+    if (pop.model->receptors.empty())
+      r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input", pop.name, pop.model->name));
+    st.rate = r.quantity("rate", Dim::frequency);
+    if (st.rate < 0) r.fail("rate", "must be >= 0 Hz");
+    int64_t inputs = r.integer("inputs", 1);
+    if (inputs < 1) r.fail("inputs", "must be >= 1");
+    st.rate *= static_cast<double>(inputs);
+    st.receptor = receptor_ref(r, "receptor", *pop.model, "exc");
+    st.weight = r.quantity("weight", pop.model->receptors[st.receptor].weight_dim);
+  } else {
+    std::vector<std::string> kinds = {"dc", "step_current", "waveform", "noise", "poisson"};
+    auto hint = did_you_mean(kind, kinds);
+    r.fail("kind", fmt::format("unknown stimulus kind '{}'{}", kind, hint.empty() ? "" : "; " + hint));
+  }
+  r.finish();
+  return st;
+}
+
+RecordSpec read_record(TableReader& r, const ModelSpec& m) {
+  RecordSpec rec;
+  rec.origin = r.origin();
+  std::string what = r.string("what");
+  rec.population = population_ref(r, "of", m);
+  const auto& pop = m.populations[rec.population];
+  if (what == "spikes") {
+    rec.spikes = true;
+  } else {
+    rec.spikes = false;
+    rec.state = find_index(pop.model->state, what);
+    if (rec.state < 0) {
+      std::vector<std::string_view> names = {"spikes"};
+      std::string list = "spikes";
+      for (const auto& s : pop.model->state) {
+        names.push_back(s.name);
+        list += ", " + std::string(s.name);
+      }
+      auto hint = did_you_mean(what, names);
+      r.fail("what", fmt::format("population '{}' ({}) has no recordable '{}' (it has: {}){}", pop.name,
+                                 pop.model->name, what, list, hint.empty() ? "" : "; " + hint));
+    }
+    rec.interval = r.quantity("interval", Dim::time, m.protocol.dt);
+    double ratio = rec.interval / m.protocol.dt;
+    if (rec.interval <= 0 || std::fabs(ratio - std::round(ratio)) > 1e-6 || std::round(ratio) < 1)
+      r.fail("interval", fmt::format("must be a positive multiple of dt ({:g} ms), got {:g} ms",
+                                     m.protocol.dt, rec.interval));
+  }
+  rec.neurons = r.index_list("neurons", pop.size);
+  if (r.has("sample")) {
+    if (!rec.neurons.empty()) r.fail("sample", "give neurons or sample, not both");
+    int64_t n = r.integer("sample");
+    if (n < 1) r.fail("sample", "must be >= 1");
+    for (uint32_t i = 0; i < std::min<int64_t>(n, pop.size); ++i) rec.neurons.push_back(i);
+  }
+  r.finish();
+  return rec;
+}
+
+// Locates an element of an array of tables by name or index, for --set.
+toml::table* find_element(toml::array& arr, std::string_view which) {
+  for (auto& e : arr)
+    if (auto* t = e.as_table())
+      if (auto n = t->get_as<std::string>("name"); n && n->get() == which) return t;
+  size_t idx = 0;
+  auto [ptr, ec] = std::from_chars(which.data(), which.data() + which.size(), idx);
+  if (ec == std::errc{} && ptr == which.data() + which.size() && idx < arr.size())
+    return arr[idx].as_table();
+  return nullptr;
+}
+
+void apply_override(toml::table& root, const Override& o) {
+  std::vector<std::string> parts;
+  std::stringstream ss(o.key);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  auto bad = [&](const std::string& msg) {
+    throw InputError(SourceLocation{"--set", 0, 0}, o.key, msg);
+  };
+  if (parts.empty() || o.key.empty()) bad("empty key");
+  toml::table* t = &root;
+  size_t i = 0;
+  while (i + 1 < parts.size()) {
+    toml::node* n = t->get(parts[i]);
+    if (n && n->is_array()) {
+      // [[population]] and friends: the next part names the element
+      if (i + 2 >= parts.size()) bad("expected '" + parts[i] + ".<name or index>.<key>'");
+      t = find_element(*n->as_array(), parts[i + 1]);
+      if (!t) bad(fmt::format("no {} named or numbered '{}'", parts[i], parts[i + 1]));
+      i += 2;
+      continue;
+    }
+    if (!n) {
+      t->insert(parts[i], toml::table{});
+      n = t->get(parts[i]);
+    }
+    if (!n->is_table()) bad("'" + parts[i] + "' is not a table");
+    t = n->as_table();
+    ++i;
+  }
+  toml::table holder;
+  try {
+    holder = toml::parse("v = " + o.value);
+  } catch (const toml::parse_error&) {
+    holder = toml::table{};
+    holder.insert("v", o.value);
+  }
+  t->insert_or_assign(parts.back(), *holder.get("v"));
+}
+
+ModelSpec load(toml::table root, const std::string& origin, const std::string& base_dir,
+               const std::vector<Override>& overrides) {
+  ReadContext ctx{origin, base_dir, {}};
+  for (const auto& o : overrides) apply_override(root, o);
+  for (const auto& [k, v] : root) {
+    bool ok = false;
+    for (auto t : kTopLevel) ok |= t == k.str();
+    if (!ok) {
+      auto hint = did_you_mean(k.str(), kTopLevel);
+      throw InputError(location_of(&v, ctx), std::string(k.str()),
+                       "unknown section" + (hint.empty() ? std::string() : "; " + hint));
+    }
+  }
+  ModelSpec m;
+  m.file = origin;
+  m.name = std::filesystem::path(origin).stem().string();
+  if (auto* mt = root.get_as<toml::table>("model")) {
+    TableReader r(*mt, "model", ctx);
+    m.name = r.string("name", m.name);
+    r.string("description", std::string());
+    r.finish();
+  }
+  m.protocol = read_protocol(root, ctx);
+  auto pops = elements(root, "population", ctx);
+  if (pops.empty())
+    throw InputError(SourceLocation{ctx.file, 1, 0}, "population",
+                     "missing section [[population]]: a model needs at least one population");
+  for (auto& [t, label] : pops) {
+    TableReader r(*t, label, ctx);
+    m.populations.push_back(read_population(r, m));
+    check_model_params(m.populations.back(), m.protocol, ctx, *t);
+  }
+  for (auto& [t, label] : elements(root, "projection", ctx)) {
+    TableReader r(*t, label, ctx);
+    m.projections.push_back(read_projection(r, m, m.projections.size()));
+  }
+  for (auto& [t, label] : elements(root, "stimulus", ctx)) {
+    TableReader r(*t, label, ctx);
+    m.stimuli.push_back(read_stimulus(r, m));
+  }
+  for (auto& [t, label] : elements(root, "record", ctx)) {
+    TableReader r(*t, label, ctx);
+    m.records.push_back(read_record(r, m));
+  }
+  std::ostringstream canon;
+  canon << toml::toml_formatter{root};
+  uint64_t h = fnv1a(canon.str());
+  h = fnv1a(ctx.extra_hash_input, h);
+  m.hash = fmt::format("{:016x}", h);
+  return m;
+}
+
+toml::table parse_toml(std::string_view text, const std::string& origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    SourceLocation loc{origin, e.source().begin.line, e.source().begin.column};
+    throw InputError(loc, "", fmt::format("malformed TOML: {}", e.description()));
+  }
+}
+
+}  // namespace
+
+ModelSpec load_model_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open model file (does it exist?)");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  auto base = std::filesystem::path(path).parent_path();
+  return load(parse_toml(text, path), path, base.string(), overrides);
+}
+
+ModelSpec load_model_text(std::string_view text, const std::string& origin,
+                          const std::string& base_dir, const std::vector<Override>& overrides) {
+  return load(parse_toml(text, origin), origin, base_dir, overrides);
+}
+
+Override parse_override(std::string_view kv) {
+  auto eq = kv.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    throw InputError(SourceLocation{"--set", 0, 0}, std::string(kv), "expected KEY=VALUE");
+  return Override{std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1))};
+}
+
+}  // namespace engram
