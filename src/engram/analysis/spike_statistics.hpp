@@ -1,6 +1,7 @@
 #pragma once
 // Running per-neuron spike statistics, kept for every neuron whatever is recorded, so the
 // summary (rate, CV of ISI) never depends on the recording choice.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -9,10 +10,15 @@ namespace engram {
 
 class SpikeStatistics {
  public:
-  explicit SpikeStatistics(uint32_t size)
-      : count_(size, 0), last_(size, -1), isi_sum_(size, 0), isi_sq_(size, 0) {}
+  // bin_steps: width of the bins of the population spike count (synchrony measure).
+  SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps)
+      : count_(size, 0), last_(size, -1), isi_sum_(size, 0), isi_sq_(size, 0),
+        bin_steps_(std::max<int64_t>(1, bin_steps)),
+        bins_(static_cast<size_t>(std::max<int64_t>(1, n_steps / bin_steps_))) {}
 
   void add(uint32_t neuron, int64_t step) {
+    const auto b = static_cast<size_t>(step / bin_steps_);
+    if (b < bins_.size()) ++bins_[b];
     if (last_[neuron] >= 0) {
       const double isi = static_cast<double>(step - last_[neuron]);
       isi_sum_[neuron] += isi;
@@ -28,6 +34,19 @@ class SpikeStatistics {
     return n;
   }
   uint32_t count(uint32_t neuron) const { return count_[neuron]; }
+
+  // Fano factor (variance / mean) of the population spike count in bins: about 1 for
+  // independent Poisson neurons, far above 1 when neurons fire together.
+  double population_fano() const {
+    double sum = 0, sq = 0;
+    for (auto c : bins_) {
+      sum += c;
+      sq += static_cast<double>(c) * c;
+    }
+    const double n = static_cast<double>(bins_.size());
+    const double mean = sum / n;
+    return mean > 0 ? (sq / n - mean * mean) / mean : std::nan("");
+  }
 
   // Mean over neurons with at least 3 spikes (2 ISIs) of each neuron's ISI CV; also
   // returns how many neurons contributed.
@@ -49,6 +68,8 @@ class SpikeStatistics {
   std::vector<uint32_t> count_;
   std::vector<int64_t> last_;
   std::vector<double> isi_sum_, isi_sq_;
+  int64_t bin_steps_;
+  std::vector<uint32_t> bins_;
 };
 
 }  // namespace engram

@@ -36,8 +36,9 @@ Simulation::Simulation(const ModelSpec& spec)
       net_(build_network(spec_)),
       stimuli_(make_stimuli(spec_, net_)),
       recorders_(spec_, net_) {
-  for (const auto& p : net_.populations) stats_.emplace_back(p.size);
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
+  const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
+  for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin);
   build_s_ = seconds_since(build_start_);
 }
 

@@ -57,6 +57,7 @@ json make_summary(const Simulation& sim) {
               {"rate_hz", duration_ms > 0 ? count / (pop.size * duration_ms * 1e-3) : 0.0},
               {"cv_isi", number_or_null(cv)},
               {"cv_isi_neurons", cv_n},
+              {"population_fano_1ms", number_or_null(st.population_fano())},
               {"spikes_file", nullptr},
               {"recorded_neurons", 0}};
     int r = sim.recorders().spike_recording_of(p);

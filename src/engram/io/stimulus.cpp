@@ -59,6 +59,10 @@ void Stimulus::apply(int64_t step, Network& net) {
     case StimulusKind::waveform: {
       // piecewise-linear waveforms are sampled at the middle of the step (second order)
       const double t = (static_cast<double>(step) + (spec_.linear ? 0.5 : 0.0)) * dt_;
+      if (!spec_.per_target.empty()) {
+        for (size_t k = 0; k < targets_.size(); ++k) pop.i_stim[targets_[k]] += spec_.per_target[k];
+        break;
+      }
       const double a = amplitude_at(t);
       for (uint32_t i : targets_) pop.i_stim[i] += a;
       break;

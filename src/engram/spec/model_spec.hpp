@@ -86,6 +86,7 @@ struct StimulusSpec {
   double start = 0, stop = kInf;  // ms
   // dc: amplitude; noise: mean, std, tau; poisson: rate, weight, receptor
   double amplitude = 0, mean = 0, std = 0, tau = 1;
+  std::vector<double> per_target;  // dc: one amplitude per target neuron, if given
   double rate = 0, weight = 0;
   int receptor = 0;
   // step_current / waveform: piecewise constant (or linear) amplitude at the given times

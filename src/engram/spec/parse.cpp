@@ -327,7 +327,17 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
   if (kind == "dc") {
     st.kind = StimulusKind::dc;
     need_current();
-    st.amplitude = r.quantity("amplitude", Dim::current);
+    // one amplitude for all targets, or a list with one per target (an f-I sweep)
+    if (const toml::node* a = r.node("amplitude"); a && a->is_array()) {
+      st.per_target = r.quantity_list("amplitude", Dim::current);
+      const size_t n = st.neurons.empty() ? pop.size : st.neurons.size();
+      if (st.per_target.size() != n)
+        r.fail("amplitude", fmt::format("a list needs one amplitude per target neuron: {} targets, "
+                                        "{} amplitudes",
+                                        n, st.per_target.size()));
+    } else {
+      st.amplitude = r.quantity("amplitude", Dim::current);
+    }
   } else if (kind == "step_current" || kind == "waveform") {
     st.kind = kind == "dc" ? StimulusKind::dc : (kind == "waveform" ? StimulusKind::waveform
                                                                     : StimulusKind::step_current);
