@@ -16,6 +16,8 @@
 // reference and checks the second-order convergence.
 #include <cmath>
 
+#include "engram/core/fast_math.hpp"
+#include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
 
 namespace engram {
@@ -68,7 +70,7 @@ class LifCondExp final : public NeuronGroup {
     e_in_ = p[e_in];
     i_e_ = p[i_e];
     h_ = h;
-    ref_steps_ = static_cast<int>(std::lround(p[t_ref] / h));
+    ref_steps_ = static_cast<int32_t>(std::lround(p[t_ref] / h));
     decay_ex_ = std::exp(-h / p[tau_syn_ex]);
     decay_in_ = std::exp(-h / p[tau_syn_in]);
     // mean of g over the step = g0 * mean_ex_
@@ -78,31 +80,38 @@ class LifCondExp final : public NeuronGroup {
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    double* in_ex = in.syn[0];
-    double* in_in = in.syn[1];
+    in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_, ref_steps_, spiked);
+  }
+
+  template <bool kStim>
+  void integrate(const StepInput& in, uint32_t begin, uint32_t end) {
+    double* __restrict v = v_.data();
+    double* __restrict gex = gex_.data();
+    double* __restrict gin = gin_.data();
+    int32_t* __restrict ref = ref_.data();
+    double* __restrict in_ex = in.syn[0];
+    double* __restrict in_in = in.syn[1];
+    const double* __restrict stim = in.i_stim;
     const double k = -h_ / c_m_;
+    const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_;
+    const double mean_ex = mean_ex_, mean_in = mean_in_, decay_ex = decay_ex_, decay_in = decay_in_;
+    // the arrays never overlap; without this GCC gives up on the many alias checks
+#pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
-      double vi = v_[i];
-      if (ref_[i] == 0) {
-        const double ge = gex_[i] * mean_ex_;
-        const double gi = gin_[i] * mean_in_;
-        const double i_ext = i_e_ + (in.i_stim ? in.i_stim[i] : 0.0);
-        const double g_tot = g_l_ + ge + gi;
-        const double v_inf = (g_l_ * e_l_ + ge * e_ex_ + gi * e_in_ + i_ext) / g_tot;
-        vi = v_inf + (vi - v_inf) * std::exp(k * g_tot);
-      } else {
-        --ref_[i];
-      }
-      gex_[i] = decay_ex_ * gex_[i] + in_ex[i];
-      gin_[i] = decay_in_ * gin_[i] + in_in[i];
+      const double ge = gex[i] * mean_ex;
+      const double gi = gin[i] * mean_in;
+      const double i_ext = kStim ? i_e + stim[i] : i_e;
+      const double g_tot = g_l + ge + gi;
+      const double v_inf = (g_l * e_l + ge * e_ex + gi * e_in + i_ext) / g_tot;
+      const double v_new = v_inf + (v[i] - v_inf) * exp_simd(k * g_tot);
+      const bool free = ref[i] == 0;
+      v[i] = free ? v_new : v[i];
+      ref[i] = free ? 0 : ref[i] - 1;
+      gex[i] = decay_ex * gex[i] + in_ex[i];
+      gin[i] = decay_in * gin[i] + in_in[i];
       in_ex[i] = 0.0;
       in_in[i] = 0.0;
-      if (vi >= v_th_) {
-        vi = v_reset_;
-        ref_[i] = ref_steps_;
-        spiked.push_back(i);
-      }
-      v_[i] = vi;
     }
   }
 
@@ -116,9 +125,9 @@ class LifCondExp final : public NeuronGroup {
 
  private:
   std::vector<double> v_, gex_, gin_;
-  std::vector<int> ref_;
+  std::vector<int32_t> ref_;
   double c_m_, g_l_, e_l_, v_th_, v_reset_, e_ex_, e_in_, i_e_, h_;
-  int ref_steps_;
+  int32_t ref_steps_;
   double decay_ex_, decay_in_, mean_ex_, mean_in_;
 };
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
 #include "engram/models/propagators.hpp"
 
@@ -70,7 +71,7 @@ class LifPscAlpha final : public NeuronGroup {
     v_th_ = p[v_thresh] - e_l_;
     v_reset_ = p[v_reset] - e_l_;
     i_e_ = p[i_e];
-    ref_steps_ = static_cast<int>(std::lround(p[t_ref] / s.dt));
+    ref_steps_ = static_cast<int32_t>(std::lround(p[t_ref] / s.dt));
     p33_ = std::exp(-s.dt / p[tau_m]);
     p30_ = propagators::dc_to_v(p[tau_m], p[c_m], s.dt);
     ex_.derive(p[tau_syn_ex], p[tau_m], p[c_m], s.dt);
@@ -79,29 +80,40 @@ class LifPscAlpha final : public NeuronGroup {
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    double* in_ex = in.syn[0];
-    double* in_in = in.syn[1];
+    in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
+                       ref_steps_, spiked);
+  }
+
+  template <bool kStim>
+  void integrate(const StepInput& in, uint32_t begin, uint32_t end) {
+    double* __restrict v = v_.data();
+    double* __restrict iex = iex_.data();
+    double* __restrict iin = iin_.data();
+    double* __restrict diex = diex_.data();
+    double* __restrict diin = diin_.data();
+    int32_t* __restrict ref = ref_.data();
+    double* __restrict in_ex = in.syn[0];
+    double* __restrict in_in = in.syn[1];
+    const double* __restrict stim = in.i_stim;
+    const AlphaPort ex = ex_, ih = inh_;
+    const double e_l = e_l_, i_e = i_e_, p33 = p33_, p30 = p30_;
+    // the arrays never overlap; without this GCC gives up on the many alias checks
+#pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
-      double vi = v_[i] - e_l_;
-      if (ref_[i] == 0) {
-        const double i_ext = i_e_ + (in.i_stim ? in.i_stim[i] : 0.0);
-        vi = p33_ * vi + p30_ * i_ext + ex_.p31 * diex_[i] + ex_.p32 * iex_[i] +
-             inh_.p31 * diin_[i] + inh_.p32 * iin_[i];
-      } else {
-        --ref_[i];
-      }
-      iex_[i] = ex_.p21 * diex_[i] + ex_.p11 * iex_[i];
-      diex_[i] = ex_.p11 * diex_[i] + ex_.jump * in_ex[i];
-      iin_[i] = inh_.p21 * diin_[i] + inh_.p11 * iin_[i];
-      diin_[i] = inh_.p11 * diin_[i] + inh_.jump * in_in[i];
+      const double i_ext = kStim ? i_e + stim[i] : i_e;
+      const double v_new = (p33 * (v[i] - e_l) + p30 * i_ext + ex.p31 * diex[i] +
+                            ex.p32 * iex[i] + ih.p31 * diin[i] + ih.p32 * iin[i]) +
+                           e_l;
+      const bool free = ref[i] == 0;
+      v[i] = free ? v_new : v[i];
+      ref[i] = free ? 0 : ref[i] - 1;
+      iex[i] = ex.p21 * diex[i] + ex.p11 * iex[i];
+      diex[i] = ex.p11 * diex[i] + ex.jump * in_ex[i];
+      iin[i] = ih.p21 * diin[i] + ih.p11 * iin[i];
+      diin[i] = ih.p11 * diin[i] + ih.jump * in_in[i];
       in_ex[i] = 0.0;
       in_in[i] = 0.0;
-      if (vi >= v_th_) {
-        vi = v_reset_;
-        ref_[i] = ref_steps_;
-        spiked.push_back(i);
-      }
-      v_[i] = vi + e_l_;
     }
   }
 
@@ -115,9 +127,9 @@ class LifPscAlpha final : public NeuronGroup {
 
  private:
   std::vector<double> v_, iex_, iin_, diex_, diin_;
-  std::vector<int> ref_;
+  std::vector<int32_t> ref_;
   double e_l_, v_th_, v_reset_, i_e_;
-  int ref_steps_;
+  int32_t ref_steps_;
   double p33_, p30_;
   AlphaPort ex_, inh_;
 };

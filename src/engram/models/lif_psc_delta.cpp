@@ -6,6 +6,7 @@
 //   V <- V + w at each input spike.  When V >= V_th: spike, V <- V_reset for t_ref.
 #include <cmath>
 
+#include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
 #include "engram/models/propagators.hpp"
 
@@ -45,32 +46,37 @@ class LifPscDelta final : public NeuronGroup {
     v_th_ = p[v_thresh] - e_l_;
     v_reset_ = p[v_reset] - e_l_;
     i_e_ = p[i_e];
-    ref_steps_ = static_cast<int>(std::lround(p[t_ref] / s.dt));
+    ref_steps_ = static_cast<int32_t>(std::lround(p[t_ref] / s.dt));
     p22_ = std::exp(-s.dt / p[tau_m]);
     p20_ = propagators::dc_to_v(p[tau_m], p[c_m], s.dt);
   }
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    double* in_ex = in.syn[0];
-    double* in_in = in.syn[1];
+    in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
+                       ref_steps_, spiked);
+  }
+
+  template <bool kStim>
+  void integrate(const StepInput& in, uint32_t begin, uint32_t end) {
+    double* __restrict v = v_.data();
+    int32_t* __restrict ref = ref_.data();
+    double* __restrict in_ex = in.syn[0];
+    double* __restrict in_in = in.syn[1];
+    const double* __restrict stim = in.i_stim;
+    const double e_l = e_l_, i_e = i_e_, p22 = p22_, p20 = p20_;
+    // the arrays never overlap; without this GCC gives up on the many alias checks
+#pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
-      double vi = v_[i] - e_l_;
+      const double i_ext = kStim ? i_e + stim[i] : i_e;
       const double jump = in_ex[i] + in_in[i];
       in_ex[i] = 0.0;
       in_in[i] = 0.0;
-      if (ref_[i] == 0) {
-        const double i_ext = i_e_ + (in.i_stim ? in.i_stim[i] : 0.0);
-        vi = p22_ * vi + p20_ * i_ext + jump;
-      } else {
-        --ref_[i];
-      }
-      if (vi >= v_th_) {
-        vi = v_reset_;
-        ref_[i] = ref_steps_;
-        spiked.push_back(i);
-      }
-      v_[i] = vi + e_l_;
+      const double v_new = (p22 * (v[i] - e_l) + p20 * i_ext + jump) + e_l;
+      const bool free = ref[i] == 0;
+      v[i] = free ? v_new : v[i];  // input during the refractory period is discarded
+      ref[i] = free ? 0 : ref[i] - 1;
     }
   }
 
@@ -78,9 +84,9 @@ class LifPscDelta final : public NeuronGroup {
 
  private:
   std::vector<double> v_;
-  std::vector<int> ref_;
+  std::vector<int32_t> ref_;
   double e_l_, v_th_, v_reset_, i_e_;
-  int ref_steps_;
+  int32_t ref_steps_;
   double p22_, p20_;
 };
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 
+#include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
 #include "engram/models/propagators.hpp"
 
@@ -54,7 +55,7 @@ class LifPscExp final : public NeuronGroup {
     v_th_ = p[v_thresh] - e_l_;
     v_reset_ = p[v_reset] - e_l_;
     i_e_ = p[i_e];
-    ref_steps_ = static_cast<int>(std::lround(p[t_ref] / h));
+    ref_steps_ = static_cast<int32_t>(std::lround(p[t_ref] / h));
     p22_ = std::exp(-h / p[tau_m]);
     p11ex_ = std::exp(-h / p[tau_syn_ex]);
     p11in_ = std::exp(-h / p[tau_syn_in]);
@@ -65,27 +66,35 @@ class LifPscExp final : public NeuronGroup {
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    double* in_ex = in.syn[0];
-    double* in_in = in.syn[1];
+    in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
+                       ref_steps_, spiked);
+  }
+
+  template <bool kStim>
+  void integrate(const StepInput& in, uint32_t begin, uint32_t end) {
+    double* __restrict v = v_.data();
+    double* __restrict iex = iex_.data();
+    double* __restrict iin = iin_.data();
+    int32_t* __restrict ref = ref_.data();
+    double* __restrict in_ex = in.syn[0];
+    double* __restrict in_in = in.syn[1];
+    const double* __restrict stim = in.i_stim;
+    // locals, so the compiler need not reload members after each store (and vectorises)
+    const double e_l = e_l_, i_e = i_e_, p22 = p22_, p21ex = p21ex_, p21in = p21in_, p20 = p20_,
+                 p11ex = p11ex_, p11in = p11in_;
+    // the arrays never overlap; without this GCC gives up on the many alias checks
+#pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
-      // v_ is relative to E_L inside the kernel
-      double vi = v_[i] - e_l_;
-      if (ref_[i] == 0) {
-        const double i_ext = i_e_ + (in.i_stim ? in.i_stim[i] : 0.0);
-        vi = p22_ * vi + p21ex_ * iex_[i] + p21in_ * iin_[i] + p20_ * i_ext;
-      } else {
-        --ref_[i];
-      }
-      iex_[i] = p11ex_ * iex_[i] + in_ex[i];
-      iin_[i] = p11in_ * iin_[i] + in_in[i];
+      const double i_ext = kStim ? i_e + stim[i] : i_e;
+      const double v_new = (p22 * (v[i] - e_l) + p21ex * iex[i] + p21in * iin[i] + p20 * i_ext) + e_l;
+      const bool free = ref[i] == 0;
+      v[i] = free ? v_new : v[i];
+      ref[i] = free ? 0 : ref[i] - 1;
+      iex[i] = p11ex * iex[i] + in_ex[i];
+      iin[i] = p11in * iin[i] + in_in[i];
       in_ex[i] = 0.0;
       in_in[i] = 0.0;
-      if (vi >= v_th_) {
-        vi = v_reset_;
-        ref_[i] = ref_steps_;
-        spiked.push_back(i);
-      }
-      v_[i] = vi + e_l_;
     }
   }
 
@@ -99,9 +108,9 @@ class LifPscExp final : public NeuronGroup {
 
  private:
   std::vector<double> v_, iex_, iin_;
-  std::vector<int> ref_;
+  std::vector<int32_t> ref_;
   double e_l_, v_th_, v_reset_, i_e_;
-  int ref_steps_;
+  int32_t ref_steps_;
   double p22_, p11ex_, p11in_, p21ex_, p21in_, p20_;
 };
 
