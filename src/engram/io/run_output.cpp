@@ -77,7 +77,7 @@ json make_summary(const Simulation& sim) {
                     {"variable", std::string(st.name)},
                     {"unit", std::string(canonical_unit(st.dim))},
                     {"neurons", rec.neurons},
-                    {"t0_ms", 0.0},
+                    {"t0_ms", static_cast<double>(rec.first_k) * net.dt},
                     {"interval_ms", static_cast<double>(rec.interval_steps) * net.dt},
                     {"samples", rec.samples},
                     {"file", fmt::format("traces/{}.{}.npy", pop.name, st.name)}});
@@ -120,6 +120,8 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
     write_npy_matrix(dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
                      rec.data, rec.samples, rec.neurons.size());
   }
+  write_text(dir / "model.toml", "# the model as run (after --set/--seed/--duration overrides)\n" +
+                                   sim.spec().text + "\n");
   write_text(dir / "summary.json", summary.dump(2) + "\n");
 }
 
@@ -138,7 +140,8 @@ json write_run(const Simulation& sim, const OutputOptions& o) {
     fs::create_directories(tmp);
     write_contents(sim, tmp, summary);
     if (o.plots && !o.plot_script.empty()) {
-      std::string cmd = fmt::format("'{}' '{}' '{}' > /dev/null", o.python, o.plot_script, tmp.string());
+      std::string cmd = fmt::format("'{}' '{}' '{}' > /dev/null{}", o.python, o.plot_script,
+                                    tmp.string(), o.quiet ? " 2>&1" : "");
       if (std::system(cmd.c_str()) != 0)
         fmt::print(stderr, "engram: warning: plotting failed (is python3-matplotlib installed?); "
                            "data files are complete\n");

@@ -16,6 +16,7 @@ struct OutputOptions {
   bool plots = true;
   std::string plot_script;  // tools/plot_run.py; empty: no plots
   std::string python = "/usr/bin/python3";
+  bool quiet = false;  // silence the plotter's notes
 };
 
 // The summary of a finished simulation (what summary.json holds).

@@ -101,6 +101,7 @@ struct RecordSpec {
   int population = -1;
   std::vector<uint32_t> neurons;  // empty: all
   double interval = 0;            // ms, state recorders
+  double start = 0, stop = kInf;  // ms, recording window
   Origin origin;
 };
 
@@ -108,6 +109,7 @@ struct ModelSpec {
   std::string name;   // from the file name or [model] name
   std::string file;   // path as given, "" for embedded
   std::string hash;   // of the canonical text of the model (after overrides)
+  std::string text;   // the model as run: TOML after overrides (written to the run directory)
   ProtocolSpec protocol;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;

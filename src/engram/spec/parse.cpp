@@ -424,6 +424,10 @@ RecordSpec read_record(TableReader& r, const ModelSpec& m) {
       r.fail("interval", fmt::format("must be a positive multiple of dt ({:g} ms), got {:g} ms",
                                      m.protocol.dt, rec.interval));
   }
+  rec.start = r.quantity("start", Dim::time, 0.0);
+  rec.stop = r.quantity("stop", Dim::time, kInf);
+  if (rec.start < 0) r.fail("start", "must be >= 0 ms");
+  if (rec.stop < rec.start) r.fail("stop", "must not be before start");
   rec.neurons = r.index_list("neurons", pop.size);
   if (r.has("sample")) {
     if (!rec.neurons.empty()) r.fail("sample", "give neurons or sample, not both");
@@ -531,7 +535,8 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
   }
   std::ostringstream canon;
   canon << toml::toml_formatter{root};
-  uint64_t h = fnv1a(canon.str());
+  m.text = canon.str();
+  uint64_t h = fnv1a(m.text);
   h = fnv1a(ctx.extra_hash_input, h);
   m.hash = fmt::format("{:016x}", h);
   return m;
