@@ -78,6 +78,7 @@ class ProgressBar {
 int cmd_run(const RunArgs& a) {
   ModelSpec spec = load(a.file, a);
   fs::path out = a.out.empty() ? fs::path("runs") / spec.name : fs::path(a.out);
+  check_output_dir(out);  // before simulating: refuse early, lose nothing
   const bool tty = isatty(STDERR_FILENO) && !a.quiet;
   if (!a.quiet)
     fmt::print(stderr, "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}\n",
@@ -161,10 +162,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "engram: error: {}\n", e.what());
     return 2;
   } catch (const RuntimeFailure& e) {
-    fmt::print(stderr, "\nengram: run failed: {}\n", e.what());
+    fmt::print(stderr, "{}engram: run failed: {}\n", isatty(STDERR_FILENO) ? "\n" : "", e.what());
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "\nengram: internal error: {}\n", e.what());
+    fmt::print(stderr, "engram: internal error: {}\n", e.what());
     return 1;
   }
   return 0;

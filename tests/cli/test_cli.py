@@ -187,11 +187,8 @@ class Check(TempDirTest):
         line = self.assertOneErrorLine(r)
         self.assertIn("population 'exc'.sise: unknown key; did you mean 'size'?", line)
 
-    @unittest.expectedFailure
     def test_bad_set_value_names_the_override(self):
-        # BUG: the value came from --set, but the error names the model file (without a
-        # line) - src/engram/spec/toml_reader.cpp location_of; see errors_test.cpp
-        # InputErrors.OverrideWithBadValueNamesTheOverride.
+        # the value came from --set, so the error names the override, not the model file
         r = engram("check", BRUNEL, "--set", "population.exc.params.tau_m=5 mV")
         line = self.assertOneErrorLine(r)
         self.assertTrue(line.startswith("engram: error: --set: "), line)
@@ -377,6 +374,8 @@ class Run(TempDirTest):
         parent = os.path.join(self.tmp, "parent")
         out = os.path.join(parent, "run")
         os.makedirs(os.path.join(out, "spikes"))
+        with open(os.path.join(out, "summary.json"), "w") as f:  # an earlier run directory
+            f.write("{}\n")
         with open(os.path.join(out, "stale.txt"), "w") as f:
             f.write("from an older run\n")
         with open(os.path.join(out, "spikes", "gone.npy"), "w") as f:
@@ -394,12 +393,9 @@ class Run(TempDirTest):
         self.assertEqual(load_json(os.path.join(out, "summary.json")), s)
         self.assertNoLeftovers(parent, allowed={"run"})
 
-    @unittest.expectedFailure
     def test_out_refuses_to_replace_what_is_not_a_run_directory(self):
-        # BUG (data loss): src/engram/io/run_output.cpp write_run replaces whatever exists at
-        # --out: `engram run model.toml --out model.toml` deletes the model file, and
-        # `--out ~/Documents` would delete that folder. Replace only an empty directory or one
-        # holding a summary.json (an earlier run); otherwise stop with exit 2 before simulating.
+        # --out replaces only an empty directory or an earlier run (holding summary.json);
+        # anything else stops the run with exit 2 before simulating, and nothing is lost
         precious = os.path.join(self.tmp, "model.toml")
         shutil.copy(BRUNEL, precious)
         folder = os.path.join(self.tmp, "notes")
@@ -413,10 +409,9 @@ class Run(TempDirTest):
         self.assertTrue(os.path.isfile(precious))
         self.assertTrue(os.path.isfile(os.path.join(folder, "thesis.txt")))
 
-    @unittest.expectedFailure
     def test_names_cannot_write_outside_the_run_directory(self):
-        # BUG: population and model names become paths unchecked (spikes/<pop>.npy,
-        # runs/<model name>); see errors_test.cpp InputErrors.PopulationNameMustBeUsableAsAFileName.
+        # population and model names become paths (spikes/<pop>.npy, runs/<model name>), so
+        # names that would leave the run directory are refused
         work = os.path.join(self.tmp, "work")
         os.makedirs(work)
         model = os.path.join(self.tmp, "escape.toml")
@@ -517,12 +512,8 @@ class Models(unittest.TestCase):
         self.assertEqual(len(lines), 1, r.stderr)
         self.assertTrue(lines[0].startswith("engram: error: unknown model 'nosuch'"), lines[0])
 
-    @unittest.expectedFailure
     def test_unknown_model_without_close_match_lists_the_models(self):
-        # BUG (usability): with no close match the user is told only "unknown model 'nosuch'",
-        # with neither a suggestion nor where to look. apps/engram/models_listing.cpp
-        # list_models: when did_you_mean() is empty, name the models (or add "`engram models`
-        # lists them", as src/engram/spec/parse.cpp does for a model file).
+        # with no close match the user is shown the models
         r = engram("models", "nosuch")
         self.assertEqual(r.returncode, 2)
         self.assertTrue("lif_psc_exp" in r.stderr or "did you mean" in r.stderr

@@ -127,7 +127,19 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
 
 }  // namespace
 
+void check_output_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  const bool is_dir = fs::is_directory(dir, ec);
+  if (is_dir && (fs::is_empty(dir, ec) || fs::exists(dir / "summary.json", ec))) return;
+  throw InputError(SourceLocation{"--out", 0, 0}, dir.string(),
+                   is_dir ? "exists and is not an engram run directory (no summary.json); "
+                            "choose another --out, engram replaces only earlier runs"
+                          : "exists and is not a directory; choose another --out");
+}
+
 json write_run(const Simulation& sim, const OutputOptions& o) {
+  check_output_dir(o.dir);
   const fs::path target = fs::absolute(o.dir).lexically_normal();
   const fs::path parent = target.parent_path();
   std::error_code ec;

@@ -26,6 +26,10 @@ nlohmann::json make_summary(const Simulation& sim);
 // (leaving no partial directory behind).
 nlohmann::json write_run(const Simulation& sim, const OutputOptions& options);
 
+// Throws InputError unless `dir` is absent, an empty directory or an earlier run directory
+// (holding summary.json): a run never replaces anything else.
+void check_output_dir(const std::filesystem::path& dir);
+
 // Peak resident memory of this process so far, in MiB.
 double peak_rss_mib();
 

@@ -1,5 +1,6 @@
 #include "engram/spec/parse.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -70,6 +71,24 @@ ProtocolSpec read_protocol(const toml::table& root, ReadContext& ctx) {
   return p;
 }
 
+// Names become file names (spikes/<population>.npy, runs/<model>) and --set paths, so they
+// are restricted to letters, digits, '_' and '-', starting with a letter or '_'.
+bool usable_name(std::string_view s) {
+  if (s.empty() || s.size() > 100) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char c : s)
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+  return true;
+}
+
+void check_name(TableReader& r, std::string_view key, const std::string& name) {
+  if (!usable_name(name))
+    r.fail(key, fmt::format("\"{}\" is not a usable name: use letters, digits, '_' and '-', "
+                            "starting with a letter or '_' (it becomes a file name)",
+                            name));
+}
+
 std::vector<std::string> population_names(const ModelSpec& m) {
   std::vector<std::string> names;
   for (const auto& p : m.populations) names.push_back(p.name);
@@ -114,12 +133,7 @@ void read_spike_times(TableReader& r, PopulationSpec& pop) {
       const auto* inner = e.as_array();
       if (!inner) r.fail("spike_times", "expected a list of lists");
       std::vector<double> times;
-      for (const auto& t : *inner) {
-        toml::table tmp;
-        tmp.insert("t", t);
-        TableReader tr(tmp, r.key_path("spike_times"), r.context());
-        times.push_back(tr.quantity("t", Dim::time));
-      }
+      for (const auto& t : *inner) times.push_back(r.quantity_at(t, "spike_times", Dim::time));
       pop.spike_times.push_back(std::move(times));
     }
   }
@@ -140,7 +154,7 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   PopulationSpec pop;
   pop.origin = r.origin();
   pop.name = r.string("name");
-  if (pop.name.empty()) r.fail("name", "must not be empty");
+  check_name(r, "name", pop.name);
   if (m.population_index(pop.name) >= 0) r.fail("name", "duplicate population name '" + pop.name + "'");
   int64_t size = r.integer("size");
   if (size <= 0) r.fail("size", fmt::format("a population needs at least one neuron, got {}", size));
@@ -175,6 +189,7 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
     TableReader in = r.subtable("init");
     for (size_t i = 0; i < pop.model->state.size(); ++i) {
       const auto& st = pop.model->state[i];
+      in.allow(st.name);  // candidates for "did you mean"
       if (in.has(st.name)) pop.init.emplace_back(static_cast<int>(i), in.distribution(st.name, st.dim));
     }
     in.finish();
@@ -404,6 +419,7 @@ RecordSpec read_record(TableReader& r, const ModelSpec& m) {
   const auto& pop = m.populations[rec.population];
   if (what == "spikes") {
     rec.spikes = true;
+    if (r.has("interval")) r.fail("interval", "applies to state recordings only; spikes are recorded as they occur");
   } else {
     rec.spikes = false;
     rec.state = find_index(pop.model->state, what);
@@ -505,9 +521,13 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
   ModelSpec m;
   m.file = origin;
   m.name = std::filesystem::path(origin).stem().string();
+  for (char& c : m.name)  // a file stem may hold characters a name may not
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
+  if (m.name.empty() || std::isdigit(static_cast<unsigned char>(m.name[0]))) m.name = "model_" + m.name;
   if (auto* mt = root.get_as<toml::table>("model")) {
     TableReader r(*mt, "model", ctx);
     m.name = r.string("name", m.name);
+    check_name(r, "name", m.name);
     r.string("description", std::string());
     r.finish();
   }
@@ -554,6 +574,8 @@ toml::table parse_toml(std::string_view text, const std::string& origin) {
 }  // namespace
 
 ModelSpec load_model_file(const std::string& path, const std::vector<Override>& overrides) {
+  if (std::filesystem::is_directory(path))
+    throw InputError(SourceLocation{path, 0, 0}, "", "is a directory, not a model file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open model file (does it exist?)");
   std::stringstream buf;

@@ -36,6 +36,8 @@ std::string example_of(Dim dim) {
 
 SourceLocation location_of(const toml::node* node, const ReadContext& ctx) {
   SourceLocation loc{ctx.file, 0, 0};
+  // values put in by --set carry no source; blame the override, not the model file
+  if (node && !node->source().path) return SourceLocation{"--set", 0, 0};
   if (node) {
     loc.line = node->source().begin.line;
     loc.column = node->source().begin.column;
@@ -64,6 +66,15 @@ SourceLocation TableReader::where(std::string_view key) const {
 
 void TableReader::fail(std::string_view key, const std::string& message) const {
   throw InputError(where(key), key_path(key), message);
+}
+
+void TableReader::fail_at(const toml::node& n, std::string_view key,
+                          const std::string& message) const {
+  throw InputError(location_of(&n, ctx_), key_path(key), message);
+}
+
+double TableReader::quantity_at(const toml::node& n, std::string_view key, Dim dim) const {
+  return quantity_of(n, key, dim);
 }
 
 std::string TableReader::string(std::string_view key, std::optional<std::string> fallback) {
@@ -104,19 +115,19 @@ double TableReader::quantity_of(const toml::node& n, std::string_view key, Dim d
                                      dimension_name(dim), example_of(dim), unit);
   if (auto i = n.as_integer()) return static_cast<double>(i->get());
   if (auto f = n.as_floating_point()) {
-    if (!std::isfinite(f->get())) fail(key, "must be finite, got " + describe(n));
+    if (!std::isfinite(f->get())) fail_at(n, key, "must be finite, got " + describe(n));
     return f->get();
   }
   if (auto s = n.as_string()) {
     auto q = parse_quantity(s->get());
-    if (!q) fail(key, fmt::format("expected {}, got {} (not a number with a known unit)",
+    if (!q) fail_at(n, key, fmt::format("expected {}, got {} (not a number with a known unit)",
                                   expected, describe(n)));
     if (q->dim != dim && q->dim != Dim::none)
-      fail(key, fmt::format("expected {}, got a {} {}", expected, dimension_name(q->dim),
+      fail_at(n, key, fmt::format("expected {}, got a {} {}", expected, dimension_name(q->dim),
                             describe(n)));
     return q->value;
   }
-  fail(key, fmt::format("expected {}, got {}", expected, describe(n)));
+  fail_at(n, key, fmt::format("expected {}, got {}", expected, describe(n)));
 }
 
 double TableReader::quantity(std::string_view key, Dim dim, std::optional<double> fallback) {

@@ -47,6 +47,9 @@ class TableReader {
                             std::optional<double> fallback = std::nullopt);
   std::vector<double> quantity_list(std::string_view key, Dim dim);
   std::vector<uint32_t> index_list(std::string_view key, uint32_t limit);
+  // A quantity held by a node inside this table's `key` (e.g. an element of a nested list);
+  // errors point at that node's line under key `key`.
+  double quantity_at(const toml::node& n, std::string_view key, Dim dim) const;
   TableReader subtable(std::string_view key);
   // Keys that are expected but must not be reported unknown even if unread.
   void allow(std::string_view key) { known_.insert(std::string(key)); }
@@ -58,6 +61,7 @@ class TableReader {
 
  private:
   double quantity_of(const toml::node& n, std::string_view key, Dim dim) const;
+  [[noreturn]] void fail_at(const toml::node& n, std::string_view key, const std::string& message) const;
 
   const toml::table& table_;
   std::string path_;
