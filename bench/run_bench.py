@@ -262,10 +262,10 @@ def main():
                 loadavg_1min_start=load_start, loadavg_1min_end=os.getloadavg()[0])
     print(f"# engram vs Brian2 -- {meta['date']}, {meta['cpus']} CPUs, median of {args.reps}, "
           f"1 thread; peer: {peer_status}")
+    busy = meta["loadavg_1min_start"] > 0.5 * (os.cpu_count() or 1)
     print(f"# load average (1 min) at start {meta['loadavg_1min_start']:.2f}, at end "
-          f"{meta['loadavg_1min_end']:.2f}" + ("  -- WARNING: the machine was busy, times are noisy"
-                                                if max(meta['loadavg_1min_start'], meta['loadavg_1min_end'])
-                                                > 0.5 * (os.cpu_count() or 1) else ""))
+          f"{meta['loadavg_1min_end']:.2f} (the end value includes Brian2's own parallel compile)"
+          + ("  -- WARNING: the machine was busy at the start, times are noisy" if busy else ""))
     print("# eg = engram, b2 = Brian2; RTF = engram wall s per simulated s; b2/eg = Brian2 sim s / "
           "engram sim s (> 1: engram faster); rate diff = (eg - b2) / b2")
     print(table(rows))

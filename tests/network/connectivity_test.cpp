@@ -76,7 +76,9 @@ TEST(Connectivity, FixedIndegreeGivesEveryTargetExactlyK) {
     for (auto& [j, srcs] : in) {
       EXPECT_EQ(srcs.size(), 20u);
       std::set<uint32_t> uniq(srcs.begin(), srcs.end());
-      if (!multapses) EXPECT_EQ(uniq.size(), 20u);
+      if (!multapses) {
+        EXPECT_EQ(uniq.size(), 20u);
+      }
       any_multapse |= uniq.size() < 20;
       // autapses are allowed by default
     }
