@@ -173,6 +173,18 @@ TEST(Connectivity, DrawnWeightsFollowTheirDistributionAndKeepTheirSign) {
   for (float w : inh.weight) EXPECT_LE(w, 0.0f);  // mean -4 pA: inhibitory, never excitatory
 }
 
+TEST(Connectivity, BytesPerSynapse) {
+  // DESIGN.md: a static synapse costs <= 8 bytes with a uniform delay, <= 12 with its own
+  auto own_weight = build(two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
+                                          R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } } })"));
+  EXPECT_EQ(own_weight.synapse_bytes(), 8 * own_weight.size());
+  auto own_both = build(two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
+                                        R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } }, delay = { uniform = ["1 ms", "2 ms"] } })"));
+  EXPECT_EQ(own_both.synapse_bytes(), 10 * own_both.size());
+  // the row index adds 4 bytes per source neuron
+  EXPECT_EQ(own_both.index_bytes(), 4 * 301u);
+}
+
 TEST(Connectivity, DrawnDelaysAreRoundedToStepsAndAtLeastOne) {
   auto p = build(two_populations(100, 100, R"({ rule = "fixed_probability", p = 0.2 })",
                                  R"({ weight = "1 pA", delay = { uniform = ["0.1 ms", "3 ms"] } })"));

@@ -402,5 +402,18 @@ TEST(Parse, BrunelExampleAsWritten) {
   EXPECT_EQ(m.records[2].neurons, (std::vector<uint32_t>{0, 1, 2}));
 }
 
+TEST(Parse, ProtocolIntegratorIsTheDefaultOfEveryPopulation) {
+  const std::string path = test::source_path("examples/coba.toml");
+  ModelSpec m = load_model_file(path, {{"protocol.integrator", "exponential"}});
+  EXPECT_EQ(m.populations[0].integrator, "exponential");
+  try {
+    load_model_file(path, {{"protocol.integrator", "rk4"}});
+    FAIL() << "rk4 is not offered by lif_cond_exp";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("from protocol.integrator"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("supports: exponential"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace engram

@@ -81,7 +81,7 @@ class LifCondExp final : public NeuronGroup {
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
-    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_, ref_steps_, spiked);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_, in.step + ref_steps_ + 1, spiked);
   }
 
   template <bool kStim>
@@ -89,7 +89,8 @@ class LifCondExp final : public NeuronGroup {
     double* __restrict v = v_.data();
     double* __restrict gex = gex_.data();
     double* __restrict gin = gin_.data();
-    int32_t* __restrict ref = ref_.data();
+    const int64_t* __restrict ref = ref_.data();
+    const int64_t step = in.step;
     double* __restrict in_ex = in.syn[0];
     double* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
@@ -105,9 +106,8 @@ class LifCondExp final : public NeuronGroup {
       const double g_tot = g_l + ge + gi;
       const double v_inf = (g_l * e_l + ge * e_ex + gi * e_in + i_ext) / g_tot;
       const double v_new = v_inf + (v[i] - v_inf) * exp_simd(k * g_tot);
-      const bool free = ref[i] == 0;
+      const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];
-      ref[i] = free ? 0 : ref[i] - 1;
       gex[i] = decay_ex * gex[i] + in_ex[i];
       gin[i] = decay_in * gin[i] + in_in[i];
       in_ex[i] = 0.0;
@@ -125,7 +125,7 @@ class LifCondExp final : public NeuronGroup {
 
  private:
   std::vector<double> v_, gex_, gin_;
-  std::vector<int32_t> ref_;
+  std::vector<int64_t> ref_;  // first step at which the neuron integrates again
   double c_m_, g_l_, e_l_, v_th_, v_reset_, e_ex_, e_in_, i_e_, h_;
   int32_t ref_steps_;
   double decay_ex_, decay_in_, mean_ex_, mean_in_;

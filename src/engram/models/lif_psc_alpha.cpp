@@ -82,7 +82,7 @@ class LifPscAlpha final : public NeuronGroup {
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
     lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
-                       ref_steps_, spiked);
+                       in.step + ref_steps_ + 1, spiked);
   }
 
   template <bool kStim>
@@ -92,7 +92,8 @@ class LifPscAlpha final : public NeuronGroup {
     double* __restrict iin = iin_.data();
     double* __restrict diex = diex_.data();
     double* __restrict diin = diin_.data();
-    int32_t* __restrict ref = ref_.data();
+    const int64_t* __restrict ref = ref_.data();
+    const int64_t step = in.step;
     double* __restrict in_ex = in.syn[0];
     double* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
@@ -105,9 +106,8 @@ class LifPscAlpha final : public NeuronGroup {
       const double v_new = (p33 * (v[i] - e_l) + p30 * i_ext + ex.p31 * diex[i] +
                             ex.p32 * iex[i] + ih.p31 * diin[i] + ih.p32 * iin[i]) +
                            e_l;
-      const bool free = ref[i] == 0;
+      const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];
-      ref[i] = free ? 0 : ref[i] - 1;
       iex[i] = ex.p21 * diex[i] + ex.p11 * iex[i];
       diex[i] = ex.p11 * diex[i] + ex.jump * in_ex[i];
       iin[i] = ih.p21 * diin[i] + ih.p11 * iin[i];
@@ -127,7 +127,7 @@ class LifPscAlpha final : public NeuronGroup {
 
  private:
   std::vector<double> v_, iex_, iin_, diex_, diin_;
-  std::vector<int32_t> ref_;
+  std::vector<int64_t> ref_;  // first step at which the neuron integrates again
   double e_l_, v_th_, v_reset_, i_e_;
   int32_t ref_steps_;
   double p33_, p30_;

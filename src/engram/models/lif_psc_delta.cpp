@@ -55,13 +55,14 @@ class LifPscDelta final : public NeuronGroup {
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
     lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
-                       ref_steps_, spiked);
+                       in.step + ref_steps_ + 1, spiked);
   }
 
   template <bool kStim>
   void integrate(const StepInput& in, uint32_t begin, uint32_t end) {
     double* __restrict v = v_.data();
-    int32_t* __restrict ref = ref_.data();
+    const int64_t* __restrict ref = ref_.data();
+    const int64_t step = in.step;
     double* __restrict in_ex = in.syn[0];
     double* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
@@ -74,9 +75,8 @@ class LifPscDelta final : public NeuronGroup {
       in_ex[i] = 0.0;
       in_in[i] = 0.0;
       const double v_new = (p22 * (v[i] - e_l) + p20 * i_ext + jump) + e_l;
-      const bool free = ref[i] == 0;
+      const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];  // input during the refractory period is discarded
-      ref[i] = free ? 0 : ref[i] - 1;
     }
   }
 
@@ -84,7 +84,7 @@ class LifPscDelta final : public NeuronGroup {
 
  private:
   std::vector<double> v_;
-  std::vector<int32_t> ref_;
+  std::vector<int64_t> ref_;  // first step at which the neuron integrates again
   double e_l_, v_th_, v_reset_, i_e_;
   int32_t ref_steps_;
   double p22_, p20_;

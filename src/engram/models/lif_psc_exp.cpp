@@ -68,7 +68,7 @@ class LifPscExp final : public NeuronGroup {
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
     lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
-                       ref_steps_, spiked);
+                       in.step + ref_steps_ + 1, spiked);
   }
 
   template <bool kStim>
@@ -76,7 +76,8 @@ class LifPscExp final : public NeuronGroup {
     double* __restrict v = v_.data();
     double* __restrict iex = iex_.data();
     double* __restrict iin = iin_.data();
-    int32_t* __restrict ref = ref_.data();
+    const int64_t* __restrict ref = ref_.data();
+    const int64_t step = in.step;
     double* __restrict in_ex = in.syn[0];
     double* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
@@ -88,9 +89,8 @@ class LifPscExp final : public NeuronGroup {
     for (uint32_t i = begin; i < end; ++i) {
       const double i_ext = kStim ? i_e + stim[i] : i_e;
       const double v_new = (p22 * (v[i] - e_l) + p21ex * iex[i] + p21in * iin[i] + p20 * i_ext) + e_l;
-      const bool free = ref[i] == 0;
+      const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];
-      ref[i] = free ? 0 : ref[i] - 1;
       iex[i] = p11ex * iex[i] + in_ex[i];
       iin[i] = p11in * iin[i] + in_in[i];
       in_ex[i] = 0.0;
@@ -108,7 +108,7 @@ class LifPscExp final : public NeuronGroup {
 
  private:
   std::vector<double> v_, iex_, iin_;
-  std::vector<int32_t> ref_;
+  std::vector<int64_t> ref_;  // first step at which the neuron integrates again
   double e_l_, v_th_, v_reset_, i_e_;
   int32_t ref_steps_;
   double p22_, p11ex_, p11in_, p21ex_, p21in_, p20_;

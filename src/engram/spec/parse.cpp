@@ -194,16 +194,21 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
     }
     in.finish();
   }
-  // integrator
-  pop.integrator = r.string("integrator", std::string(pop.model->integrators[0]));
+  // integrator: the population's own, else the protocol's, else the model's default
+  const bool own = r.has("integrator");
+  pop.integrator = r.string("integrator", m.protocol.integrator);
   if (pop.integrator == "auto") pop.integrator = pop.model->integrators[0];
   bool ok = false;
   for (auto name : pop.model->integrators) ok |= name == pop.integrator;
   if (!ok) {
     std::string list;
     for (auto name : pop.model->integrators) list += (list.empty() ? "" : ", ") + std::string(name);
-    r.fail("integrator", fmt::format("model {} supports: {}; got \"{}\"", pop.model->name, list,
-                                     pop.integrator));
+    const std::string msg = fmt::format("model {} supports: {}; got \"{}\"", pop.model->name, list,
+                                        pop.integrator);
+    if (own) r.fail("integrator", msg);
+    r.fail("model", msg + fmt::format(" from protocol.integrator (set integrator = \"auto\" there, "
+                                      "or give population '{}' its own integrator)",
+                                      pop.name));
   }
   if (pop.model->name == "spike_source") read_spike_times(r, pop);
   r.finish();
