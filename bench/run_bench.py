@@ -48,6 +48,9 @@ def parse_args():
     ap.add_argument("--T", default="1,10", help="comma list of biological times in s")
     ap.add_argument("--reps", type=int, default=3, help="runs per case; medians are reported")
     ap.add_argument("--no-peer", action="store_true", help="engram only, skip Brian2")
+    ap.add_argument("--rate-seeds", type=int, default=5,
+                    help="extra engram runs with seeds 1..N for the mean rate: these networks are "
+                         "chaotic, so one seed's rate scatters by several percent (0: off)")
     ap.add_argument("--engram", default=os.path.join(ROOT, "build", "engram"),
                     help="engram binary (default: <repo>/build/engram)")
     ap.add_argument("--peers", default=None,
@@ -143,6 +146,21 @@ def run_engram(args, net, T, work):
     )
     if not res["deterministic"]:
         note(f"WARNING: engram {net} T={T:g}s spike counts differ between reps: {counts}")
+    seed_rates = []
+    for seed in range(1, args.rate_seeds + 1):
+        out = os.path.join(work, f"engram_{net}_{T:g}s_seed{seed}")
+        cmd = [args.engram, "run", model, "--out", out, "-q", "--no-plots", "--duration",
+               f"{T:g} s", "--seed", str(seed)] + [x for kv in args.engram_set for x in ("--set", kv)]
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            die(f"engram failed (exit {p.returncode}): {' '.join(cmd)}\n{p.stderr.strip()}", 1)
+        with open(os.path.join(out, "summary.json")) as f:
+            seed_rates.append(json.load(f)["spike_count"] / (n * T))
+        shutil.rmtree(out, ignore_errors=True)
+    if seed_rates:
+        res["rate_hz_seeds"] = seed_rates
+        res["rate_hz_seed_mean"] = statistics.mean(seed_rates)
+        res["rate_hz_seed_sd"] = statistics.stdev(seed_rates) if len(seed_rates) > 1 else 0.0
     return res
 
 
@@ -186,8 +204,8 @@ def fmt(x, spec):
 
 def table(rows):
     head = ["network", "T s", "eg build s", "eg sim s", "RTF", "B/syn", "B/syn+idx",
-            "eg RSS MiB", "b2 sim s", "b2/eg", "eg Hz", "b2 Hz", "rate diff", "eg spikes",
-            "b2 spikes"]
+            "eg RSS MiB", "b2 sim s", "b2/eg", "eg Hz", "b2 Hz", "rate diff", "eg Hz seeds",
+            "seed-mean diff", "eg spikes", "b2 spikes"]
     lines = []
     for r in rows:
         e, b = r["engram"], r.get("brian2") or {}
@@ -198,6 +216,9 @@ def table(rows):
             fmt(b.get("sim_s"), ".3f"), fmt(r.get("speed_ratio"), ".2f"),
             fmt(e["rate_hz"], ".2f"), fmt(b.get("rate_hz"), ".2f"),
             "n/a" if r.get("rate_rel_diff") is None else f"{100 * r['rate_rel_diff']:+.1f}%",
+            "n/a" if e.get("rate_hz_seed_mean") is None
+            else f"{e['rate_hz_seed_mean']:.2f}±{e['rate_hz_seed_sd']:.2f}",
+            "n/a" if r.get("seed_mean_rel_diff") is None else f"{100 * r['seed_mean_rel_diff']:+.1f}%",
             str(e["spikes"]), "n/a" if b.get("spikes") is None else str(b["spikes"]),
         ])
     w = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
@@ -250,6 +271,8 @@ def main():
                         row["speed_ratio"] = b["sim_s"] / e["sim_s"]
                     if b.get("rate_hz"):
                         row["rate_rel_diff"] = (e["rate_hz"] - b["rate_hz"]) / b["rate_hz"]
+                        if e.get("rate_hz_seed_mean"):
+                            row["seed_mean_rel_diff"] = (e["rate_hz_seed_mean"] - b["rate_hz"]) / b["rate_hz"]
                 rows.append(row)
     finally:
         if not args.keep and not args.workdir:
@@ -267,12 +290,18 @@ def main():
           f"{meta['loadavg_1min_end']:.2f} (the end value includes Brian2's own parallel compile)"
           + ("  -- WARNING: the machine was busy at the start, times are noisy" if busy else ""))
     print("# eg = engram, b2 = Brian2; RTF = engram wall s per simulated s; b2/eg = Brian2 sim s / "
-          "engram sim s (> 1: engram faster); rate diff = (eg - b2) / b2")
+          "engram sim s (> 1: engram faster); rate diff = (eg - b2) / b2 for the timed seed; "
+          "eg Hz seeds = engram mean ± sd over seeds 1..N; seed-mean diff = (that mean - b2) / b2")
     print(table(rows))
     for r in rows:
         rd = r.get("rate_rel_diff")
         if rd is not None and abs(rd) > 0.10:
-            print(f"# NOTE {r['network']} T={r['T_s']:g}s: rates differ by {100 * rd:+.1f}% (> 10%)")
+            print(f"# NOTE {r['network']} T={r['T_s']:g}s: rates of the timed seed differ by "
+                  f"{100 * rd:+.1f}% (> 10%)")
+        sd = r.get("seed_mean_rel_diff")
+        if sd is not None and abs(sd) > 0.10:
+            print(f"# NOTE {r['network']} T={r['T_s']:g}s: engram's seed-mean rate differs from "
+                  f"Brian2's by {100 * sd:+.1f}% (> 10%)")
         sr = r.get("speed_ratio")
         if sr is not None and sr < 0.5:
             print(f"# NOTE {r['network']} T={r['T_s']:g}s: engram is {1 / sr:.2f}x slower than Brian2")

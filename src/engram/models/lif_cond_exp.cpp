@@ -25,21 +25,21 @@ namespace {
 
 enum P { c_m, g_l, e_l, v_thresh, v_reset, t_ref, e_ex, e_in, tau_syn_ex, tau_syn_in, i_e };
 constexpr ParamSpec kParams[] = {
-    {"c_m", Dim::capacitance, 250.0, 0, kInf, true, false, "membrane capacitance"},
+    lif::kCm,
     {"g_l", Dim::conductance, 16.6667, 0, kInf, true, false, "leak conductance"},
     {"e_l", Dim::voltage, -70.0, -kInf, kInf, false, false, "leak reversal potential"},
-    {"v_thresh", Dim::voltage, -55.0, -kInf, kInf, false, false, "spike threshold"},
+    lif::kVThresh,
     {"v_reset", Dim::voltage, -60.0, -kInf, kInf, false, false, "reset potential after a spike"},
-    {"t_ref", Dim::time, 2.0, 0, kInf, false, false, "absolute refractory period"},
+    lif::kTRef,
     {"e_ex", Dim::voltage, 0.0, -kInf, kInf, false, false, "excitatory reversal potential"},
     {"e_in", Dim::voltage, -85.0, -kInf, kInf, false, false, "inhibitory reversal potential"},
     {"tau_syn_ex", Dim::time, 0.2, 0, kInf, true, false, "decay time of excitatory conductance"},
     {"tau_syn_in", Dim::time, 2.0, 0, kInf, true, false, "decay time of inhibitory conductance"},
-    {"i_e", Dim::current, 0.0, -kInf, kInf, false, false, "constant external current"},
+    lif::kIE,
 };
 enum S { v, g_ex, g_in };
 constexpr StateSpec kState[] = {
-    {"v", Dim::voltage, "membrane potential", "e_l"},
+    lif::kV,
     {"g_ex", Dim::conductance, "excitatory synaptic conductance"},
     {"g_in", Dim::conductance, "inhibitory synaptic conductance"},
 };
@@ -50,9 +50,7 @@ constexpr ReceptorSpec kReceptors[] = {
 constexpr std::string_view kIntegrators[] = {"exponential"};
 
 ParamProblem check(std::span<const double> p, double dt) {
-  if (p[v_reset] >= p[v_thresh]) return {"v_reset", "must be below v_thresh"};
-  if (p[t_ref] > 0 && p[t_ref] < dt) return {"t_ref", "must be 0 or at least one time step"};
-  return {};
+  return lif::check_reset_and_refractory(p, dt, v_thresh, v_reset, t_ref);
 }
 
 class LifCondExp final : public NeuronGroup {
@@ -146,9 +144,7 @@ extern const ModelInfo kLifCondExp{
     .accepts_current = true,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<LifCondExp>(s);
-    },
+    .create = create_group<LifCondExp>,
 };
 
 }  // namespace engram

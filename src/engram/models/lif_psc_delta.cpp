@@ -15,16 +15,16 @@ namespace {
 
 enum P { c_m, tau_m, e_l, v_thresh, v_reset, t_ref, i_e };
 constexpr ParamSpec kParams[] = {
-    {"c_m", Dim::capacitance, 250.0, 0, kInf, true, false, "membrane capacitance"},
-    {"tau_m", Dim::time, 10.0, 0, kInf, true, false, "membrane time constant"},
-    {"e_l", Dim::voltage, -70.0, -kInf, kInf, false, false, "resting (leak reversal) potential"},
-    {"v_thresh", Dim::voltage, -55.0, -kInf, kInf, false, false, "spike threshold"},
-    {"v_reset", Dim::voltage, -70.0, -kInf, kInf, false, false, "reset potential after a spike"},
-    {"t_ref", Dim::time, 2.0, 0, kInf, false, false, "absolute refractory period"},
-    {"i_e", Dim::current, 0.0, -kInf, kInf, false, false, "constant external current"},
+    lif::kCm,
+    lif::kTauM,
+    lif::kEL,
+    lif::kVThresh,
+    lif::kVReset,
+    lif::kTRef,
+    lif::kIE,
 };
 constexpr StateSpec kState[] = {
-    {"v", Dim::voltage, "membrane potential", "e_l"},
+    lif::kV,
 };
 constexpr ReceptorSpec kReceptors[] = {
     {"exc", Dim::voltage, "instantaneous depolarising jump of V"},
@@ -33,9 +33,7 @@ constexpr ReceptorSpec kReceptors[] = {
 constexpr std::string_view kIntegrators[] = {"exact"};
 
 ParamProblem check(std::span<const double> p, double dt) {
-  if (p[v_reset] >= p[v_thresh]) return {"v_reset", "must be below v_thresh"};
-  if (p[t_ref] > 0 && p[t_ref] < dt) return {"t_ref", "must be 0 or at least one time step"};
-  return {};
+  return lif::check_reset_and_refractory(p, dt, v_thresh, v_reset, t_ref);
 }
 
 class LifPscDelta final : public NeuronGroup {
@@ -104,9 +102,7 @@ extern const ModelInfo kLifPscDelta{
     .accepts_current = true,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<LifPscDelta>(s);
-    },
+    .create = create_group<LifPscDelta>,
 };
 
 }  // namespace engram

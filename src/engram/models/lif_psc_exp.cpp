@@ -17,19 +17,19 @@ namespace {
 
 enum P { c_m, tau_m, e_l, v_thresh, v_reset, t_ref, tau_syn_ex, tau_syn_in, i_e };
 constexpr ParamSpec kParams[] = {
-    {"c_m", Dim::capacitance, 250.0, 0, kInf, true, false, "membrane capacitance"},
-    {"tau_m", Dim::time, 10.0, 0, kInf, true, false, "membrane time constant"},
-    {"e_l", Dim::voltage, -70.0, -kInf, kInf, false, false, "resting (leak reversal) potential"},
-    {"v_thresh", Dim::voltage, -55.0, -kInf, kInf, false, false, "spike threshold"},
-    {"v_reset", Dim::voltage, -70.0, -kInf, kInf, false, false, "reset potential after a spike"},
-    {"t_ref", Dim::time, 2.0, 0, kInf, false, false, "absolute refractory period"},
+    lif::kCm,
+    lif::kTauM,
+    lif::kEL,
+    lif::kVThresh,
+    lif::kVReset,
+    lif::kTRef,
     {"tau_syn_ex", Dim::time, 2.0, 0, kInf, true, false, "decay time of excitatory currents"},
     {"tau_syn_in", Dim::time, 2.0, 0, kInf, true, false, "decay time of inhibitory currents"},
-    {"i_e", Dim::current, 0.0, -kInf, kInf, false, false, "constant external current"},
+    lif::kIE,
 };
 enum S { v, i_syn_ex, i_syn_in };
 constexpr StateSpec kState[] = {
-    {"v", Dim::voltage, "membrane potential", "e_l"},
+    lif::kV,
     {"i_syn_ex", Dim::current, "excitatory synaptic current"},
     {"i_syn_in", Dim::current, "inhibitory synaptic current"},
 };
@@ -40,9 +40,7 @@ constexpr ReceptorSpec kReceptors[] = {
 constexpr std::string_view kIntegrators[] = {"exact"};
 
 ParamProblem check(std::span<const double> p, double dt) {
-  if (p[v_reset] >= p[v_thresh]) return {"v_reset", "must be below v_thresh"};
-  if (p[t_ref] > 0 && p[t_ref] < dt) return {"t_ref", "must be 0 or at least one time step"};
-  return {};
+  return lif::check_reset_and_refractory(p, dt, v_thresh, v_reset, t_ref);
 }
 
 class LifPscExp final : public NeuronGroup {
@@ -128,9 +126,7 @@ extern const ModelInfo kLifPscExp{
     .accepts_current = true,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<LifPscExp>(s);
-    },
+    .create = create_group<LifPscExp>,
 };
 
 }  // namespace engram

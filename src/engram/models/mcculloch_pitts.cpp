@@ -67,9 +67,7 @@ extern const ModelInfo kMcCullochPitts{
     .accepts_current = false,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<McCullochPitts>(s);
-    },
+    .create = create_group<McCullochPitts>,
 };
 
 }  // namespace engram

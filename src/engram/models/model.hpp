@@ -87,6 +87,12 @@ struct ModelInfo {
   std::unique_ptr<NeuronGroup> (*create)(const GroupSetup& setup);
 };
 
+// The `create` entry of a model whose group is constructed from the setup.
+template <class Group>
+std::unique_ptr<NeuronGroup> create_group(const GroupSetup& setup) {
+  return std::make_unique<Group>(setup);
+}
+
 // All registered models in a stable order.
 std::span<const ModelInfo* const> all_models();
 const ModelInfo* find_model(std::string_view name);

@@ -91,9 +91,7 @@ extern const ModelInfo kPoissonSource{
     .accepts_current = false,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<PoissonSource>(s);
-    },
+    .create = create_group<PoissonSource>,
 };
 
 }  // namespace engram

@@ -64,9 +64,7 @@ extern const ModelInfo kSpikeSource{
     .accepts_current = false,
     .integrators = kIntegrators,
     .check = check,
-    .create = [](const GroupSetup& s) -> std::unique_ptr<NeuronGroup> {
-      return std::make_unique<SpikeSource>(s);
-    },
+    .create = create_group<SpikeSource>,
 };
 
 }  // namespace engram
