@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "engram/models/model.hpp"
+
 namespace engram {
 
 class RingBuffers {
@@ -16,19 +18,19 @@ class RingBuffers {
   RingBuffers() = default;
   RingBuffers(uint32_t receptors, uint32_t slots, uint32_t size)
       : receptors_(receptors), slots_(slots), size_(size),
-        data_(static_cast<size_t>(receptors) * slots * size, 0.0) {}
+        data_(static_cast<size_t>(receptors) * slots * size, SynInput{0}) {}
 
-  double* slot(uint32_t receptor, int64_t step) {
+  SynInput* slot(uint32_t receptor, int64_t step) {
     return data_.data() +
            (static_cast<size_t>(receptor) * slots_ + static_cast<size_t>(step % slots_)) * size_;
   }
   uint32_t slots() const { return slots_; }
   uint32_t receptors() const { return receptors_; }
-  size_t bytes() const { return data_.capacity() * sizeof(double); }
+  size_t bytes() const { return data_.capacity() * sizeof(SynInput); }
 
  private:
   uint32_t receptors_ = 0, slots_ = 1, size_ = 0;
-  std::vector<double> data_;
+  std::vector<SynInput> data_;
 };
 
 }  // namespace engram

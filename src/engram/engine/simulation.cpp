@@ -52,7 +52,7 @@ void Simulation::deliver() {
       if (begin == end) continue;
       const uint32_t* tgt = pr.target.data();
       if (pr.delay.empty()) {
-        double* slot = dst.inputs.slot(pr.receptor, sp.step + pr.uniform_delay);
+        SynInput* slot = dst.inputs.slot(pr.receptor, sp.step + pr.uniform_delay);
         if (pr.weight.empty()) {
           const double w = pr.uniform_weight;
           for (uint32_t k = begin; k < end; ++k) slot[tgt[k]] += w;
@@ -62,7 +62,7 @@ void Simulation::deliver() {
         }
       } else {
         for (uint32_t k = begin; k < end; ++k) {
-          double* slot = dst.inputs.slot(pr.receptor, sp.step + pr.delay[k]);
+          SynInput* slot = dst.inputs.slot(pr.receptor, sp.step + pr.delay[k]);
           slot[tgt[k]] += pr.weight.empty() ? pr.uniform_weight : static_cast<double>(pr.weight[k]);
         }
       }
@@ -94,7 +94,7 @@ void Simulation::run(const ProgressFn& progress) {
   const int64_t m = net_.projections.empty() ? 1 : net_.min_delay;
   const double total_ms = static_cast<double>(n_steps_) * net_.dt;
   std::vector<StepInput> inputs(net_.populations.size());
-  std::vector<std::vector<double*>> syn(net_.populations.size());
+  std::vector<std::vector<SynInput*>> syn(net_.populations.size());
   for (size_t p = 0; p < net_.populations.size(); ++p)
     syn[p].resize(net_.populations[p].inputs.receptors());
 

@@ -74,7 +74,7 @@ void Stimulus::apply(int64_t step, Network& net) {
       }
       break;
     case StimulusKind::poisson: {
-      double* slot = pop.inputs.slot(static_cast<uint32_t>(spec_.receptor), step);
+      SynInput* slot = pop.inputs.slot(static_cast<uint32_t>(spec_.receptor), step);
       for (size_t k = 0; k < targets_.size(); ++k) {
         slot[targets_[k]] += spec_.weight * poisson_(streams_[k]);
       }

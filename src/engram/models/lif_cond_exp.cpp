@@ -89,8 +89,8 @@ class LifCondExp final : public NeuronGroup {
     double* __restrict gin = gin_.data();
     const int64_t* __restrict ref = ref_.data();
     const int64_t step = in.step;
-    double* __restrict in_ex = in.syn[0];
-    double* __restrict in_in = in.syn[1];
+    SynInput* __restrict in_ex = in.syn[0];
+    SynInput* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
     const double k = -h_ / c_m_;
     const double g_l = g_l_, e_l = e_l_, e_ex = e_ex_, e_in = e_in_, i_e = i_e_;

@@ -92,8 +92,8 @@ class LifPscAlpha final : public NeuronGroup {
     double* __restrict diin = diin_.data();
     const int64_t* __restrict ref = ref_.data();
     const int64_t step = in.step;
-    double* __restrict in_ex = in.syn[0];
-    double* __restrict in_in = in.syn[1];
+    SynInput* __restrict in_ex = in.syn[0];
+    SynInput* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
     const AlphaPort ex = ex_, ih = inh_;
     const double e_l = e_l_, i_e = i_e_, p33 = p33_, p30 = p30_;

@@ -61,8 +61,8 @@ class LifPscDelta final : public NeuronGroup {
     double* __restrict v = v_.data();
     const int64_t* __restrict ref = ref_.data();
     const int64_t step = in.step;
-    double* __restrict in_ex = in.syn[0];
-    double* __restrict in_in = in.syn[1];
+    SynInput* __restrict in_ex = in.syn[0];
+    SynInput* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
     const double e_l = e_l_, i_e = i_e_, p22 = p22_, p20 = p20_;
     // the arrays never overlap; without this GCC gives up on the many alias checks

@@ -76,8 +76,8 @@ class LifPscExp final : public NeuronGroup {
     double* __restrict iin = iin_.data();
     const int64_t* __restrict ref = ref_.data();
     const int64_t step = in.step;
-    double* __restrict in_ex = in.syn[0];
-    double* __restrict in_in = in.syn[1];
+    SynInput* __restrict in_ex = in.syn[0];
+    SynInput* __restrict in_in = in.syn[1];
     const double* __restrict stim = in.i_stim;
     // locals, so the compiler need not reload members after each store (and vectorises)
     const double e_l = e_l_, i_e = i_e_, p22 = p22_, p21ex = p21ex_, p21in = p21in_, p20 = p20_,

@@ -36,8 +36,8 @@ class McCullochPitts final : public NeuronGroup {
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    double* a = in.syn[0];
-    double* b = in.syn[1];
+    SynInput* a = in.syn[0];
+    SynInput* b = in.syn[1];
     for (uint32_t i = begin; i < end; ++i) {
       h_[i] = a[i] + b[i];
       a[i] = 0.0;
