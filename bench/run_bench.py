@@ -51,6 +51,9 @@ def parse_args():
     ap.add_argument("--rate-seeds", type=int, default=5,
                     help="extra engram runs with seeds 1..N for the mean rate: these networks are "
                          "chaotic, so one seed's rate scatters by several percent (0: off)")
+    ap.add_argument("--peer-rate-seeds", type=int, default=0,
+                    help="the same for Brian2, seeds 1..N (each one a code generation and "
+                         "compilation, ~10 s); the seed-mean rates of both are then compared")
     ap.add_argument("--engram", default=os.path.join(ROOT, "build", "engram"),
                     help="engram binary (default: <repo>/build/engram)")
     ap.add_argument("--peers", default=None,
@@ -198,6 +201,24 @@ def run_brian2(args, peers, net, T, work):
     )
 
 
+def brian2_seed_rates(args, peers, net, T, work):
+    rates = []
+    for seed in range(1, args.peer_rate_seeds + 1):
+        outdir = os.path.join(work, f"brian2_{net}_{T:g}s_seed{seed}")
+        cmd = [PEER_PY, os.path.join(peers, "brian2_nets.py"), "--model", net, "--T", f"{T:g}",
+               "--target", "standalone", "--reps", "1", "--seed", str(seed), "--outdir", outdir]
+        p = subprocess.run(cmd, capture_output=True, text=True, cwd=work,
+                           env=dict(os.environ, OMP_NUM_THREADS="1"))
+        recs = [json.loads(l[len("RESULT "):]) for l in p.stdout.splitlines() if l.startswith("RESULT ")]
+        if p.returncode != 0 or not recs:
+            note(f"WARNING: Brian2 {net} T={T:g}s seed {seed} failed (exit {p.returncode})")
+            continue
+        rates.append(recs[0]["rate_hz"])
+        note(f"brian2 {net} T={T:g}s seed {seed}: {rates[-1]:.3f} Hz")
+        shutil.rmtree(outdir, ignore_errors=True)
+    return rates
+
+
 def fmt(x, spec):
     return "n/a" if x is None else format(x, spec)
 
@@ -205,7 +226,7 @@ def fmt(x, spec):
 def table(rows):
     head = ["network", "T s", "eg build s", "eg sim s", "RTF", "B/syn", "B/syn+idx",
             "eg RSS MiB", "b2 sim s", "b2/eg", "eg Hz", "b2 Hz", "rate diff", "eg Hz seeds",
-            "seed-mean diff", "eg spikes", "b2 spikes"]
+            "b2 Hz seeds", "seed-mean diff", "eg spikes", "b2 spikes"]
     lines = []
     for r in rows:
         e, b = r["engram"], r.get("brian2") or {}
@@ -218,6 +239,8 @@ def table(rows):
             "n/a" if r.get("rate_rel_diff") is None else f"{100 * r['rate_rel_diff']:+.1f}%",
             "n/a" if e.get("rate_hz_seed_mean") is None
             else f"{e['rate_hz_seed_mean']:.2f}±{e['rate_hz_seed_sd']:.2f}",
+            "n/a" if b.get("rate_hz_seed_mean") is None
+            else f"{b['rate_hz_seed_mean']:.2f}±{b['rate_hz_seed_sd']:.2f}",
             "n/a" if r.get("seed_mean_rel_diff") is None else f"{100 * r['seed_mean_rel_diff']:+.1f}%",
             str(e["spikes"]), "n/a" if b.get("spikes") is None else str(b["spikes"]),
         ])
@@ -265,6 +288,11 @@ def main():
                 row = dict(network=net, T_s=T, engram=run_engram(args, net, T, work))
                 if peers:
                     b = run_brian2(args, peers, net, T, work)
+                    seed_rates = brian2_seed_rates(args, peers, net, T, work)
+                    if seed_rates:
+                        b["rate_hz_seeds"] = seed_rates
+                        b["rate_hz_seed_mean"] = statistics.mean(seed_rates)
+                        b["rate_hz_seed_sd"] = statistics.stdev(seed_rates) if len(seed_rates) > 1 else 0.0
                     row["brian2"] = b
                     e = row["engram"]
                     if b.get("sim_s") and e["sim_s"]:
@@ -272,7 +300,8 @@ def main():
                     if b.get("rate_hz"):
                         row["rate_rel_diff"] = (e["rate_hz"] - b["rate_hz"]) / b["rate_hz"]
                         if e.get("rate_hz_seed_mean"):
-                            row["seed_mean_rel_diff"] = (e["rate_hz_seed_mean"] - b["rate_hz"]) / b["rate_hz"]
+                            ref = b.get("rate_hz_seed_mean", b["rate_hz"])
+                            row["seed_mean_rel_diff"] = (e["rate_hz_seed_mean"] - ref) / ref
                 rows.append(row)
     finally:
         if not args.keep and not args.workdir:
@@ -291,7 +320,8 @@ def main():
           + ("  -- WARNING: the machine was busy at the start, times are noisy" if busy else ""))
     print("# eg = engram, b2 = Brian2; RTF = engram wall s per simulated s; b2/eg = Brian2 sim s / "
           "engram sim s (> 1: engram faster); rate diff = (eg - b2) / b2 for the timed seed; "
-          "eg Hz seeds = engram mean ± sd over seeds 1..N; seed-mean diff = (that mean - b2) / b2")
+          "eg/b2 Hz seeds = mean ± sd over seeds 1..N; seed-mean diff = (eg seed mean - b2 seed "
+          "mean, or the timed b2 rate without --peer-rate-seeds) / that b2 rate")
     print(table(rows))
     for r in rows:
         rd = r.get("rate_rel_diff")
