@@ -2,7 +2,7 @@
 # Installs the Debian packages engram needs; does nothing when they are all present.
 set -euo pipefail
 packages=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkg-config clang-format
   libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   python3-numpy python3-matplotlib

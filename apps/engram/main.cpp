@@ -8,8 +8,8 @@
 #include <iostream>
 #include <optional>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "default_model.hpp"
 #include "engram/core/error.hpp"
@@ -81,7 +81,8 @@ int cmd_run(const RunArgs& a) {
   check_output_dir(out);  // before simulating: refuse early, lose nothing
   const bool tty = isatty(STDERR_FILENO) && !a.quiet;
   if (!a.quiet)
-    fmt::print(stderr, "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}\n",
+    fmt::print(stderr,
+               "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}\n",
                kVersion, spec.name, spec.populations.size(), spec.projections.size(),
                spec.protocol.duration, spec.protocol.dt, spec.protocol.seed);
   Simulation sim(spec);
@@ -96,17 +97,23 @@ int cmd_run(const RunArgs& a) {
   if (a.quiet) return 0;
   // the summary a user reads first
   fmt::print("run directory: {}\n", out.string());
-  fmt::print("build {:.3f} s, simulation {:.3f} s, real-time factor {:.3f} (wall s per simulated s)\n",
-             sim.build_seconds(), sim.sim_seconds(), summary["timing"]["real_time_factor"].get<double>());
+  fmt::print(
+      "build {:.3f} s, simulation {:.3f} s, real-time factor {:.3f} (wall s per simulated s)\n",
+      sim.build_seconds(), sim.sim_seconds(), summary["timing"]["real_time_factor"].get<double>());
   fmt::print("{} neurons, {} synapses, {:.2f} bytes/synapse, peak memory {:.0f} MiB\n",
-             summary["network"]["neurons"].get<uint64_t>(), summary["network"]["synapses"].get<uint64_t>(),
-             summary["memory"]["bytes_per_synapse"].is_null() ? 0.0 : summary["memory"]["bytes_per_synapse"].get<double>(),
+             summary["network"]["neurons"].get<uint64_t>(),
+             summary["network"]["synapses"].get<uint64_t>(),
+             summary["memory"]["bytes_per_synapse"].is_null()
+                 ? 0.0
+                 : summary["memory"]["bytes_per_synapse"].get<double>(),
              summary["memory"]["peak_rss_mib"].get<double>());
-  fmt::print("{:<16} {:>8} {:>10} {:>10} {:>8}\n", "population", "size", "spikes", "rate (Hz)", "CV ISI");
+  fmt::print("{:<16} {:>8} {:>10} {:>10} {:>8}\n", "population", "size", "spikes", "rate (Hz)",
+             "CV ISI");
   for (const auto& p : summary["populations"]) {
     std::string cv = p["cv_isi"].is_null() ? "-" : fmt::format("{:.3f}", p["cv_isi"].get<double>());
     fmt::print("{:<16} {:>8} {:>10} {:>10.3f} {:>8}\n", p["name"].get<std::string>(),
-               p["size"].get<uint32_t>(), p["spike_count"].get<uint64_t>(), p["rate_hz"].get<double>(), cv);
+               p["size"].get<uint32_t>(), p["spike_count"].get<uint64_t>(),
+               p["rate_hz"].get<double>(), cv);
   }
   for (const char* png : {"raster.png", "traces.png"})
     if (fs::exists(out / png)) fmt::print("plot: {}\n", (out / png).string());
@@ -117,11 +124,12 @@ int cmd_check(const RunArgs& a) {
   ModelSpec spec = load(a.file, a);
   uint64_t neurons = 0;
   for (const auto& p : spec.populations) neurons += p.size;
-  fmt::print("{}: ok ({} populations, {} neurons, {} projections, {} stimuli, {} recorders; {:g} ms "
-             "at dt {:g} ms)\n",
-             a.file.empty() ? "default model" : a.file, spec.populations.size(), neurons,
-             spec.projections.size(), spec.stimuli.size(), spec.records.size(),
-             spec.protocol.duration, spec.protocol.dt);
+  fmt::print(
+      "{}: ok ({} populations, {} neurons, {} projections, {} stimuli, {} recorders; {:g} ms "
+      "at dt {:g} ms)\n",
+      a.file.empty() ? "default model" : a.file, spec.populations.size(), neurons,
+      spec.projections.size(), spec.stimuli.size(), spec.records.size(), spec.protocol.duration,
+      spec.protocol.dt);
   return 0;
 }
 
@@ -132,9 +140,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("engram ") + kVersion);
   app.require_subcommand(1);
   RunArgs a;
-  auto* run = app.add_subcommand("run", "run a model file (or the default Brunel network) and write a run directory");
+  auto* run = app.add_subcommand(
+      "run", "run a model file (or the default Brunel network) and write a run directory");
   run->add_option("file", a.file, "model file (TOML); omit for the embedded default network");
-  run->add_option("--out,-o", a.out, "run directory (default runs/<model name>); replaced if it exists");
+  run->add_option("--out,-o", a.out,
+                  "run directory (default runs/<model name>); replaced if it exists");
   run->add_option("--seed", a.seed, "override protocol.seed");
   run->add_option("--duration", a.duration, "override protocol.duration, e.g. \"2 s\"");
   run->add_option("--set", a.sets, "override a model key: KEY=VALUE, e.g. population.exc.size=400")
@@ -145,7 +155,8 @@ int main(int argc, char** argv) {
   check->add_option("file", a.file, "model file (TOML); omit to check the embedded default");
   check->add_option("--set", a.sets, "override a model key: KEY=VALUE");
   ModelsArgs m;
-  auto* models = app.add_subcommand("models", "list every model with its parameters, units, defaults and ranges");
+  auto* models = app.add_subcommand(
+      "models", "list every model with its parameters, units, defaults and ranges");
   models->add_option("name", m.name, "show one model");
   models->add_flag("--markdown", m.markdown, "print Markdown tables (for the docs)");
   try {

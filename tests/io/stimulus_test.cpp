@@ -47,9 +47,10 @@ TEST(Stimulus, DcIsOnBetweenStartAndStop) {
 }
 
 TEST(Stimulus, StepCurrentHoldsEachAmplitudeUntilTheNextTime) {
-  auto i = currents("kind = \"step_current\"\ntimes = [\"0.5 ms\", \"1 ms\", \"2 ms\"]\n"
-                    "amplitudes = [\"100 pA\", \"-50 pA\", \"0 pA\"]",
-                    30);
+  auto i = currents(
+      "kind = \"step_current\"\ntimes = [\"0.5 ms\", \"1 ms\", \"2 ms\"]\n"
+      "amplitudes = [\"100 pA\", \"-50 pA\", \"0 pA\"]",
+      30);
   for (int s = 0; s < 30; ++s) {
     const double expected = s < 5 ? 0 : s < 10 ? 100 : s < 20 ? -50 : 0;
     EXPECT_EQ(i[s], expected) << s;
@@ -88,9 +89,10 @@ amplitude = ["1 pA", "3 pA"]
 
 TEST(Stimulus, OrnsteinUhlenbeckNoiseHasItsMeanSdAndCorrelationTime) {
   const double mean = 50, sd = 20, tau = 5, dt = 0.1;
-  auto i = currents(fmt::format("kind = \"noise\"\nmean = \"{} pA\"\nstd = \"{} pA\"\ntau = \"{} ms\"",
-                                mean, sd, tau),
-                    400000, dt);
+  auto i =
+      currents(fmt::format("kind = \"noise\"\nmean = \"{} pA\"\nstd = \"{} pA\"\ntau = \"{} ms\"",
+                           mean, sd, tau),
+               400000, dt);
   double m = 0;
   for (double x : i) m += x;
   m /= i.size();

@@ -38,13 +38,16 @@ synapse = {}
                      n_a, n_b, self ? "a" : "b", connect, synapse);
 }
 
-Projection build(std::string_view toml) { return build_projection(test::spec_from(toml), 0); }
+Projection build(std::string_view toml) {
+  return build_projection(test::spec_from(toml), 0);
+}
 
 // (pre, post) pairs of a projection, in CSR order
 std::vector<std::pair<uint32_t, uint32_t>> pairs(const Projection& p) {
   std::vector<std::pair<uint32_t, uint32_t>> out;
   for (uint32_t i = 0; i + 1 < p.row_offset.size(); ++i)
-    for (uint32_t k = p.row_offset[i]; k < p.row_offset[i + 1]; ++k) out.emplace_back(i, p.target[k]);
+    for (uint32_t k = p.row_offset[i]; k < p.row_offset[i + 1]; ++k)
+      out.emplace_back(i, p.target[k]);
   return out;
 }
 
@@ -85,23 +88,27 @@ TEST(Connectivity, FixedIndegreeGivesEveryTargetExactlyK) {
     // with 20 draws from 50, a repeat in some of 50 targets is practically certain
     EXPECT_EQ(any_multapse, multapses);
   }
-  auto no_self = build(two_populations(30, 1, R"({ rule = "fixed_indegree", k = 29, autapses = false, multapses = false })",
-                                       R"({ weight = "1 pA" })", true));
+  auto no_self = build(two_populations(
+      30, 1, R"({ rule = "fixed_indegree", k = 29, autapses = false, multapses = false })",
+      R"({ weight = "1 pA" })", true));
   for (auto [i, j] : pairs(no_self)) EXPECT_NE(i, j);
   EXPECT_EQ(no_self.size(), 30u * 29u);
 }
 
 TEST(Connectivity, FixedOutdegreeGivesEverySourceExactlyK) {
-  auto p = build(two_populations(40, 100, R"({ rule = "fixed_outdegree", k = 7 })", R"({ weight = "1 pA" })"));
+  auto p = build(
+      two_populations(40, 100, R"({ rule = "fixed_outdegree", k = 7 })", R"({ weight = "1 pA" })"));
   for (uint32_t i = 0; i < 40; ++i) EXPECT_EQ(p.row_offset[i + 1] - p.row_offset[i], 7u);
 }
 
 TEST(Connectivity, FixedProbabilityMatchesBinomialStatistics) {
   const int n = 1000;
   const double prob = 0.05;
-  auto p = build(two_populations(n, n, R"({ rule = "fixed_probability", p = 0.05 })", R"({ weight = "1 pA" })"));
+  auto p = build(two_populations(n, n, R"({ rule = "fixed_probability", p = 0.05 })",
+                                 R"({ weight = "1 pA" })"));
   // total ~ Binomial(n^2, p): mean 50000, sd 218
-  EXPECT_NEAR(static_cast<double>(p.size()), n * n * prob, 4 * std::sqrt(n * n * prob * (1 - prob)));
+  EXPECT_NEAR(static_cast<double>(p.size()), n * n * prob,
+              4 * std::sqrt(n * n * prob * (1 - prob)));
   // in-degrees are Binomial(n, p): variance n p (1-p) = 47.5
   std::vector<int> indeg(n, 0);
   for (auto [i, j] : pairs(p)) ++indeg[j];
@@ -115,10 +122,12 @@ TEST(Connectivity, FixedProbabilityMatchesBinomialStatistics) {
   auto pr = pairs(p);
   std::set<std::pair<uint32_t, uint32_t>> uniq(pr.begin(), pr.end());
   EXPECT_EQ(uniq.size(), pr.size());
-  auto none = build(two_populations(10, 10, R"({ rule = "fixed_probability", p = 0.0 })", R"({ weight = "1 pA" })"));
+  auto none = build(two_populations(10, 10, R"({ rule = "fixed_probability", p = 0.0 })",
+                                    R"({ weight = "1 pA" })"));
   EXPECT_EQ(none.size(), 0u);
-  auto all = build(two_populations(10, 10, R"({ rule = "fixed_probability", p = 1.0, autapses = false })",
-                                   R"({ weight = "1 pA" })", true));
+  auto all =
+      build(two_populations(10, 10, R"({ rule = "fixed_probability", p = 1.0, autapses = false })",
+                            R"({ weight = "1 pA" })", true));
   EXPECT_EQ(all.size(), 90u);
 }
 
@@ -175,35 +184,40 @@ TEST(Connectivity, DrawnWeightsFollowTheirDistributionAndKeepTheirSign) {
 
 TEST(Connectivity, BytesPerSynapse) {
   // DESIGN.md: a static synapse costs <= 8 bytes with a uniform delay, <= 12 with its own
-  auto own_weight = build(two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
-                                          R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } } })"));
+  auto own_weight =
+      build(two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
+                            R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } } })"));
   EXPECT_EQ(own_weight.synapse_bytes(), 8 * own_weight.size());
-  auto own_both = build(two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
-                                        R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } }, delay = { uniform = ["1 ms", "2 ms"] } })"));
+  auto own_both = build(two_populations(
+      300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
+      R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } }, delay = { uniform = ["1 ms", "2 ms"] } })"));
   EXPECT_EQ(own_both.synapse_bytes(), 10 * own_both.size());
   // the row index adds 4 bytes per source neuron
   EXPECT_EQ(own_both.index_bytes(), 4 * 301u);
 }
 
 TEST(Connectivity, DrawnDelaysAreRoundedToStepsAndAtLeastOne) {
-  auto p = build(two_populations(100, 100, R"({ rule = "fixed_probability", p = 0.2 })",
-                                 R"({ weight = "1 pA", delay = { uniform = ["0.1 ms", "3 ms"] } })"));
+  auto p =
+      build(two_populations(100, 100, R"({ rule = "fixed_probability", p = 0.2 })",
+                            R"({ weight = "1 pA", delay = { uniform = ["0.1 ms", "3 ms"] } })"));
   ASSERT_EQ(p.delay.size(), p.size());
   std::set<uint16_t> seen(p.delay.begin(), p.delay.end());
   EXPECT_EQ(*seen.begin(), 1);
   EXPECT_EQ(*seen.rbegin(), 30);
   EXPECT_EQ(p.min_delay, 1);
   EXPECT_EQ(p.max_delay, 30);
-  auto ln = build(two_populations(100, 100, R"({ rule = "fixed_probability", p = 0.2 })",
-                                  R"({ weight = { lognormal = { median = "2 pA", sigma = 0.5 } } })"));
+  auto ln =
+      build(two_populations(100, 100, R"({ rule = "fixed_probability", p = 0.2 })",
+                            R"({ weight = { lognormal = { median = "2 pA", sigma = 0.5 } } })"));
   std::vector<float> w(ln.weight.begin(), ln.weight.end());
   std::nth_element(w.begin(), w.begin() + w.size() / 2, w.end());
   EXPECT_NEAR(w[w.size() / 2], 2.0, 0.05);
 }
 
 TEST(Connectivity, SameSeedSameSynapsesOtherSeedOther) {
-  const auto model = two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
-                                     R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } } })");
+  const auto model =
+      two_populations(300, 300, R"({ rule = "fixed_probability", p = 0.1 })",
+                      R"({ weight = { normal = { mean = "10 pA", sd = "1 pA" } } })");
   auto a = build_projection(test::spec_from(model), 0);
   auto b = build_projection(test::spec_from(model), 0);
   auto c = build_projection(test::spec_from(model, {{"protocol.seed", "4"}}), 0);

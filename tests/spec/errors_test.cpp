@@ -182,7 +182,8 @@ name = "exc"
 size = 10
 model = "lif_psc_exc"
 )");
-  expect_error(e, 7, "population 'exc'.model", "unknown model 'lif_psc_exc'; did you mean 'lif_psc_exp'?");
+  expect_error(e, 7, "population 'exc'.model",
+               "unknown model 'lif_psc_exc'; did you mean 'lif_psc_exp'?");
 }
 
 TEST(InputErrors, UnknownParameterSuggestsClosest) {
@@ -397,7 +398,8 @@ kind = "dc"
 to = "noise"
 amplitude = "100 pA"
 )");
-  expect_error(e, 11, "stimulus[0].to", "population 'noise' (poisson_source) cannot take a current stimulus");
+  expect_error(e, 11, "stimulus[0].to",
+               "population 'noise' (poisson_source) cannot take a current stimulus");
 }
 
 TEST(InputErrors, UnknownDistributionSuggestsClosest) {
@@ -591,7 +593,8 @@ to = "exc"
 connect = { rule = "all_to_all" }
 synapse = { weight = "10 pA" }
 )");
-  expect_error(e, 11, "projection 'recurrent'.from", "unknown population 'exx'; did you mean 'exc'?");
+  expect_error(e, 11, "projection 'recurrent'.from",
+               "unknown population 'exx'; did you mean 'exc'?");
 }
 
 TEST(InputErrors, ProbabilityAboveOne) {
@@ -758,7 +761,8 @@ to = "noise"
 connect = { rule = "all_to_all" }
 synapse = { weight = "10 pA" }
 )");
-  expect_error(e, 11, "projection[0].to", "population 'noise' (poisson_source) takes no synaptic input");
+  expect_error(e, 11, "projection[0].to",
+               "population 'noise' (poisson_source) takes no synaptic input");
 }
 
 TEST(InputErrors, MissingConnectionFile) {
@@ -819,7 +823,8 @@ to = "exc"
 rate = "10 Hz"
 weight = "10 pA"
 )");
-  expect_error(e, 10, "stimulus[0].kind", "unknown stimulus kind 'poison'; did you mean 'poisson'?");
+  expect_error(e, 10, "stimulus[0].kind",
+               "unknown stimulus kind 'poison'; did you mean 'poisson'?");
 }
 
 TEST(InputErrors, StimulusRateWithWrongDimension) {
@@ -872,7 +877,8 @@ what = "v"
 of = "exc"
 interval = "0.25 ms"
 )");
-  expect_error(e, 13, "record[0].interval", "must be a positive multiple of dt (0.1 ms), got 0.25 ms");
+  expect_error(e, 13, "record[0].interval",
+               "must be a positive multiple of dt (0.1 ms), got 0.25 ms");
 }
 
 TEST(InputErrors, RecordNeuronOutOfRange) {
@@ -951,7 +957,8 @@ TEST(InputErrors, OverrideOfProtocolValueIsValidated) {
   auto e2 = error_of(kSmall, {{"protocol.seed", "abc"}});
   ASSERT_TRUE(e2.has_value());
   EXPECT_EQ(e2->key_path(), "protocol.seed");
-  EXPECT_NE(e2->message().find("expected an integer, got \"abc\""), std::string::npos) << e2->what();
+  EXPECT_NE(e2->message().find("expected an integer, got \"abc\""), std::string::npos)
+      << e2->what();
 }
 
 // ---------------------------------------------------------------------------------------

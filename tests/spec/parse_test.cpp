@@ -90,12 +90,12 @@ TEST(Parse, ConvertsUnitsToCanonicalUnits) {
   EXPECT_DOUBLE_EQ(m.protocol.duration, 1000.0);  // "1 s" -> ms
   EXPECT_DOUBLE_EQ(m.protocol.dt, 0.1);           // "100 us" -> ms
   EXPECT_EQ(m.protocol.seed, 7u);
-  EXPECT_DOUBLE_EQ(param(m, 0, "c_m"), 250.0);        // nF -> pF
-  EXPECT_DOUBLE_EQ(param(m, 0, "tau_m"), 20.0);       // s -> ms
-  EXPECT_DOUBLE_EQ(param(m, 0, "v_thresh"), -50.0);   // V -> mV
-  EXPECT_DOUBLE_EQ(param(m, 0, "i_e"), 1000.0);       // nA -> pA
+  EXPECT_DOUBLE_EQ(param(m, 0, "c_m"), 250.0);       // nF -> pF
+  EXPECT_DOUBLE_EQ(param(m, 0, "tau_m"), 20.0);      // s -> ms
+  EXPECT_DOUBLE_EQ(param(m, 0, "v_thresh"), -50.0);  // V -> mV
+  EXPECT_DOUBLE_EQ(param(m, 0, "i_e"), 1000.0);      // nA -> pA
   ASSERT_EQ(m.stimuli.size(), 1u);
-  EXPECT_DOUBLE_EQ(m.stimuli[0].rate, 2000.0 * 10);   // kHz -> Hz, times 10 inputs
+  EXPECT_DOUBLE_EQ(m.stimuli[0].rate, 2000.0 * 10);  // kHz -> Hz, times 10 inputs
   EXPECT_DOUBLE_EQ(m.stimuli[0].weight, 30.0);
   EXPECT_DOUBLE_EQ(m.projections[0].delay.a, 1.5);
   EXPECT_DOUBLE_EQ(m.records[1].interval, 0.5);
@@ -123,7 +123,8 @@ TEST(Parse, DefaultsComeFromTheParameterTables) {
   const auto& inh = m.populations[1];
   ASSERT_EQ(inh.params.size(), inh.model->params.size());
   for (size_t i = 0; i < inh.params.size(); ++i)
-    EXPECT_DOUBLE_EQ(inh.params[i], inh.model->params[i].default_value) << inh.model->params[i].name;
+    EXPECT_DOUBLE_EQ(inh.params[i], inh.model->params[i].default_value)
+        << inh.model->params[i].name;
   // population 'exc' gives some: the others are defaults
   const auto& exc = m.populations[0];
   int e_l = find_index(exc.model->params, "e_l");
@@ -149,7 +150,7 @@ synapse = { weight = "0.1 mV" }
   EXPECT_EQ(d.populations[0].integrator, d.populations[0].model->integrators[0]);
   EXPECT_TRUE(d.populations[0].init.empty());
   EXPECT_DOUBLE_EQ(d.projections[0].delay.a, 0.1);  // delay defaults to one step
-  EXPECT_EQ(d.projections[0].receptor, 0);           // "exc" from an unspecified population
+  EXPECT_EQ(d.projections[0].receptor, 0);          // "exc" from an unspecified population
   EXPECT_EQ(d.projections[0].name, "a->a");
   EXPECT_TRUE(d.projections[0].connect.autapses);
   EXPECT_EQ(d.name, "test");  // no [model] name: the file's stem
@@ -239,9 +240,10 @@ spike_times = [["1 ms"], []]
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("engram_parse_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    path_ =
+        fs::temp_directory_path() /
+        ("engram_parse_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }

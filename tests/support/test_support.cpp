@@ -14,7 +14,8 @@ ModelSpec spec_from(std::string_view toml, const std::vector<Override>& override
   return load_model_text(toml, "test.toml", source_path("tests/data"), overrides);
 }
 
-std::unique_ptr<Simulation> run_model(std::string_view toml, const std::vector<Override>& overrides) {
+std::unique_ptr<Simulation> run_model(std::string_view toml,
+                                      const std::vector<Override>& overrides) {
   auto sim = std::make_unique<Simulation>(spec_from(toml, overrides));
   sim->run();
   return sim;

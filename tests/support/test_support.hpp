@@ -12,7 +12,8 @@ namespace engram::test {
 // Parses model text as if it were a file in tests/data/ (for relative data paths).
 ModelSpec spec_from(std::string_view toml, const std::vector<Override>& overrides = {});
 // Parses and runs; the simulation is returned for inspection.
-std::unique_ptr<Simulation> run_model(std::string_view toml, const std::vector<Override>& overrides = {});
+std::unique_ptr<Simulation> run_model(std::string_view toml,
+                                      const std::vector<Override>& overrides = {});
 std::unique_ptr<Simulation> run_file(const std::string& relative_path,
                                      const std::vector<Override>& overrides = {});
 std::string source_path(std::string_view relative);

@@ -33,7 +33,7 @@ TEST(Brunel, SynchronousRegularStateFiresRegularlyInVolleys) {
   auto ai = test::run_file("examples/brunel_ai.toml", {{"protocol.duration", "\"300 ms\""}});
   auto sr = test::run_file("examples/brunel_sr.toml", {{"protocol.duration", "\"300 ms\""}});
   auto [cv_sr, n_sr] = sr->statistics()[0].mean_cv();
-  EXPECT_LT(cv_sr, 0.1);       // regular
+  EXPECT_LT(cv_sr, 0.1);         // regular
   EXPECT_GT(rate(*sr, 0), 250);  // near saturation (1/t_ref = 500 Hz)
   // synchronous: the population spike count fluctuates far more than in the AI state
   EXPECT_GT(sr->statistics()[0].population_fano(), 3 * ai->statistics()[0].population_fano());

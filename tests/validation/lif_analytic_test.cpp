@@ -17,7 +17,8 @@ using test::trace;
 // C_m = 250 pF, no spike. V(t) = I tau/C (1 - e^{-t/tau}).
 std::string step_response_model(std::string_view model, std::string_view how_driven, double dt,
                                 double v_thresh) {
-  return fmt::format(R"(
+  return fmt::format(
+      R"(
 [protocol]
 dt = {dt}
 duration = "500 ms"
@@ -34,11 +35,11 @@ of = "n"
 what = "spikes"
 of = "n"
 )",
-                     fmt::arg("dt", dt), fmt::arg("model", model), fmt::arg("vth", v_thresh),
-                     fmt::arg("param_i", how_driven == "i_e" ? ", i_e = \"1000 pA\"" : ""),
-                     fmt::arg("stim", how_driven == "dc" ? "[[stimulus]]\nkind = \"dc\"\nto = \"n\"\n"
-                                                           "amplitude = \"1 nA\""
-                                                         : ""));
+      fmt::arg("dt", dt), fmt::arg("model", model), fmt::arg("vth", v_thresh),
+      fmt::arg("param_i", how_driven == "i_e" ? ", i_e = \"1000 pA\"" : ""),
+      fmt::arg("stim", how_driven == "dc" ? "[[stimulus]]\nkind = \"dc\"\nto = \"n\"\n"
+                                            "amplitude = \"1 nA\""
+                                          : ""));
 }
 
 class StepResponse : public ::testing::TestWithParam<std::tuple<const char*, const char*>> {};
@@ -187,7 +188,8 @@ TEST(LifPsp, ExponentialCurrentGivesTheDifferenceOfExponentials) {
   const double tm = 10, ts = 2, C = 250, w = 100;
   for (size_t k = 0; k < v.size(); ++k) {
     const double t = k * 0.1 - 2.0;
-    const double exact = t <= 0 ? 0.0 : w * ts * tm / (C * (tm - ts)) * (std::exp(-t / tm) - std::exp(-t / ts));
+    const double exact =
+        t <= 0 ? 0.0 : w * ts * tm / (C * (tm - ts)) * (std::exp(-t / tm) - std::exp(-t / ts));
     EXPECT_NEAR(v[k], exact, 1e-10) << "t=" << t;
   }
 }

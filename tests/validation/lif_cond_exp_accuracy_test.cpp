@@ -68,8 +68,10 @@ double max_error(double dt) {
   // inputs() are on every grid used here.
   std::string exc, inh;
   for (const auto& x : inputs())
-    (x.excitatory ? exc : inh) += fmt::format("{}\"{} ms\"", (x.excitatory ? exc : inh).empty() ? "" : ", ", x.t - 1.0);
-  auto sim = test::run_model(fmt::format(R"(
+    (x.excitatory ? exc : inh) +=
+        fmt::format("{}\"{} ms\"", (x.excitatory ? exc : inh).empty() ? "" : ", ", x.t - 1.0);
+  auto sim =
+      test::run_model(fmt::format(R"(
 [protocol]
 dt = "{dt} ms"
 duration = "150 ms"
@@ -103,7 +105,7 @@ what = "v"
 of = "n"
 interval = "1 ms"
 )",
-                                         fmt::arg("dt", dt), fmt::arg("exc", exc), fmt::arg("inh", inh)));
+                                  fmt::arg("dt", dt), fmt::arg("exc", exc), fmt::arg("inh", inh)));
   auto v = test::trace(*sim, "n", "v");
   static const std::vector<double> ref = [] {
     std::vector<double> r;

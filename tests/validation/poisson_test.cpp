@@ -66,7 +66,8 @@ of = "p"
   std::vector<double> a(2000, 0), b(2000, 0);
   for (double t : trains[0]) a[std::min<size_t>(1999, static_cast<size_t>(t / 10))] += 1;
   for (double t : trains[1]) b[std::min<size_t>(1999, static_cast<size_t>(t / 10))] += 1;
-  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / 2000, mb = std::accumulate(b.begin(), b.end(), 0.0) / 2000;
+  const double ma = std::accumulate(a.begin(), a.end(), 0.0) / 2000,
+               mb = std::accumulate(b.begin(), b.end(), 0.0) / 2000;
   double sab = 0, saa = 0, sbb = 0;
   for (size_t i = 0; i < 2000; ++i) {
     sab += (a[i] - ma) * (b[i] - mb);
@@ -132,7 +133,7 @@ interval = "1 s"
   }
   const double mean = sum / 2000, var = sq / 2000 - mean * mean;
   EXPECT_NEAR(mean, 5000.0, 4 * std::sqrt(5000.0 / 2000));  // standard error of the mean
-  EXPECT_NEAR(var / mean, 1.0, 0.15);                        // Fano factor, se ~0.03
+  EXPECT_NEAR(var / mean, 1.0, 0.15);                       // Fano factor, se ~0.03
 }
 
 }  // namespace

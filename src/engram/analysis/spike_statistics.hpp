@@ -12,7 +12,10 @@ class SpikeStatistics {
  public:
   // bin_steps: width of the bins of the population spike count (synchrony measure).
   SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps)
-      : count_(size, 0), last_(size, -1), isi_sum_(size, 0), isi_sq_(size, 0),
+      : count_(size, 0),
+        last_(size, -1),
+        isi_sum_(size, 0),
+        isi_sq_(size, 0),
         bin_steps_(std::max<int64_t>(1, bin_steps)),
         bins_(static_cast<size_t>(std::max<int64_t>(1, n_steps / bin_steps_))) {}
 

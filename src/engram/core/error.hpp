@@ -9,8 +9,8 @@
 namespace engram {
 
 struct SourceLocation {
-  std::string file;    // empty when the input did not come from a file
-  uint32_t line = 0;   // 1-based; 0 when unknown
+  std::string file;   // empty when the input did not come from a file
+  uint32_t line = 0;  // 1-based; 0 when unknown
   uint32_t column = 0;
 };
 

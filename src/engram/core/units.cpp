@@ -49,30 +49,48 @@ std::string_view trim(std::string_view s) {
 
 std::string_view canonical_unit(Dim d) {
   switch (d) {
-    case Dim::none: return "";
-    case Dim::time: return "ms";
-    case Dim::voltage: return "mV";
-    case Dim::current: return "pA";
-    case Dim::conductance: return "nS";
-    case Dim::capacitance: return "pF";
-    case Dim::frequency: return "Hz";
-    case Dim::length: return "um";
-    case Dim::resistance: return "MOhm";
+    case Dim::none:
+      return "";
+    case Dim::time:
+      return "ms";
+    case Dim::voltage:
+      return "mV";
+    case Dim::current:
+      return "pA";
+    case Dim::conductance:
+      return "nS";
+    case Dim::capacitance:
+      return "pF";
+    case Dim::frequency:
+      return "Hz";
+    case Dim::length:
+      return "um";
+    case Dim::resistance:
+      return "MOhm";
   }
   return "";
 }
 
 std::string_view dimension_name(Dim d) {
   switch (d) {
-    case Dim::none: return "dimensionless";
-    case Dim::time: return "time";
-    case Dim::voltage: return "voltage";
-    case Dim::current: return "current";
-    case Dim::conductance: return "conductance";
-    case Dim::capacitance: return "capacitance";
-    case Dim::frequency: return "frequency";
-    case Dim::length: return "length";
-    case Dim::resistance: return "resistance";
+    case Dim::none:
+      return "dimensionless";
+    case Dim::time:
+      return "time";
+    case Dim::voltage:
+      return "voltage";
+    case Dim::current:
+      return "current";
+    case Dim::conductance:
+      return "conductance";
+    case Dim::capacitance:
+      return "capacitance";
+    case Dim::frequency:
+      return "frequency";
+    case Dim::length:
+      return "length";
+    case Dim::resistance:
+      return "resistance";
   }
   return "";
 }

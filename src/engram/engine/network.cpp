@@ -75,7 +75,8 @@ Network build_network(const ModelSpec& spec) {
         if (static_cast<size_t>(idx) == s) d = &dist;
       for (uint32_t i = 0; i < ps.size; ++i) {
         if (d) {
-          RandomStream r(spec.protocol.seed, purpose_word(Purpose::init_state, k * 64 + s), offset + i);
+          RandomStream r(spec.protocol.seed, purpose_word(Purpose::init_state, k * 64 + s),
+                         offset + i);
           values[i] = draw(*d, r);
         } else {
           values[i] = v0;

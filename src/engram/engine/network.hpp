@@ -31,9 +31,9 @@ struct Network {
   uint16_t min_delay = 1, max_delay = 1;  // steps, over all projections
 
   uint64_t synapse_count() const;
-  size_t synapse_bytes() const;   // target/weight/delay arrays
-  size_t index_bytes() const;     // CSR row offsets
-  size_t buffer_bytes() const;    // ring buffers
+  size_t synapse_bytes() const;  // target/weight/delay arrays
+  size_t index_bytes() const;    // CSR row offsets
+  size_t buffer_bytes() const;   // ring buffers
   uint32_t neuron_count() const;
 };
 

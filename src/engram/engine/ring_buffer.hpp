@@ -17,7 +17,9 @@ class RingBuffers {
  public:
   RingBuffers() = default;
   RingBuffers(uint32_t receptors, uint32_t slots, uint32_t size)
-      : receptors_(receptors), slots_(slots), size_(size),
+      : receptors_(receptors),
+        slots_(slots),
+        size_(size),
         data_(static_cast<size_t>(receptors) * slots * size, SynInput{0}) {}
 
   SynInput* slot(uint32_t receptor, int64_t step) {

@@ -14,12 +14,15 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net)
     if (r.spikes) {
       // several spike records of one population merge into one recording
       int& idx = by_population_[pop];
-      const int64_t first = std::max<int64_t>(0, std::llround(std::ceil(r.start / net.dt - 1e-9)) - 1);
-      const int64_t last = std::isfinite(r.stop) ? std::llround(std::floor(r.stop / net.dt + 1e-9)) - 1
-                                                 : std::numeric_limits<int64_t>::max();
+      const int64_t first =
+          std::max<int64_t>(0, std::llround(std::ceil(r.start / net.dt - 1e-9)) - 1);
+      const int64_t last = std::isfinite(r.stop)
+                               ? std::llround(std::floor(r.stop / net.dt + 1e-9)) - 1
+                               : std::numeric_limits<int64_t>::max();
       if (idx < 0) {
         idx = static_cast<int>(spikes_.size());
-        spikes_.push_back(SpikeRecording{pop, first, last, std::vector<uint8_t>(size, 0), 0, {}, {}});
+        spikes_.push_back(
+            SpikeRecording{pop, first, last, std::vector<uint8_t>(size, 0), 0, {}, {}});
       }
       auto& rec = spikes_[idx];
       // merged records of one population cover the union of their windows

@@ -13,7 +13,7 @@ namespace engram {
 struct SpikeRecording {
   uint32_t population = 0;
   int64_t first_step = 0, last_step = 0;  // spikes of steps [first, last] (stamps in (start, stop])
-  std::vector<uint8_t> selected;  // per neuron; empty: all neurons
+  std::vector<uint8_t> selected;          // per neuron; empty: all neurons
   uint32_t recorded_neurons = 0;
   std::vector<double> t_ms;
   std::vector<uint32_t> neuron;
@@ -25,7 +25,7 @@ struct StateRecording {
   std::vector<uint32_t> neurons;
   int64_t interval_steps = 1;
   int64_t first_k = 0, last_k = 0;  // sampling points k·dt within [start, stop]
-  std::vector<double> data;  // samples × neurons, row-major
+  std::vector<double> data;         // samples × neurons, row-major
   size_t samples = 0;
 };
 

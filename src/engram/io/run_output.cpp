@@ -24,7 +24,9 @@ double peak_rss_mib() {
 }
 
 namespace {
-json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json number_or_null(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 }  // namespace
 
 json make_summary(const Simulation& sim) {
@@ -85,15 +87,19 @@ json make_summary(const Simulation& sim) {
   s["recordings"] = recs;
   const uint64_t nsyn = net.synapse_count();
   const uint32_t nneu = net.neuron_count();
-  s["network"] = {{"neurons", nneu}, {"synapses", nsyn},
-                  {"min_delay_ms", net.min_delay * net.dt}, {"max_delay_ms", net.max_delay * net.dt}};
+  s["network"] = {{"neurons", nneu},
+                  {"synapses", nsyn},
+                  {"min_delay_ms", net.min_delay * net.dt},
+                  {"max_delay_ms", net.max_delay * net.dt}};
   s["memory"] = {
       {"synapse_bytes", net.synapse_bytes()},
       {"index_bytes", net.index_bytes()},
       {"ring_buffer_bytes", net.buffer_bytes()},
-      {"bytes_per_synapse", nsyn ? json(static_cast<double>(net.synapse_bytes()) / nsyn) : json(nullptr)},
+      {"bytes_per_synapse",
+       nsyn ? json(static_cast<double>(net.synapse_bytes()) / nsyn) : json(nullptr)},
       {"bytes_per_synapse_with_index",
-       nsyn ? json(static_cast<double>(net.synapse_bytes() + net.index_bytes()) / nsyn) : json(nullptr)},
+       nsyn ? json(static_cast<double>(net.synapse_bytes() + net.index_bytes()) / nsyn)
+            : json(nullptr)},
       {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(net.buffer_bytes()) / nneu : 0.0},
       {"peak_rss_mib", peak_rss_mib()}};
   return s;
@@ -117,11 +123,12 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
   if (!recs.states().empty()) fs::create_directories(dir / "traces");
   for (const auto& rec : recs.states()) {
     const auto& pop = net.populations[rec.population];
-    write_npy_matrix(dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
-                     rec.data, rec.samples, rec.neurons.size());
+    write_npy_matrix(
+        dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
+        rec.data, rec.samples, rec.neurons.size());
   }
   write_text(dir / "model.toml", "# the model as run (after --set/--seed/--duration overrides)\n" +
-                                   sim.spec().text + "\n");
+                                     sim.spec().text + "\n");
   write_text(dir / "summary.json", summary.dump(2) + "\n");
 }
 
@@ -144,7 +151,8 @@ json write_run(const Simulation& sim, const OutputOptions& o) {
   const fs::path parent = target.parent_path();
   std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) throw RuntimeFailure(fmt::format("cannot create '{}': {}", parent.string(), ec.message()));
+  if (ec)
+    throw RuntimeFailure(fmt::format("cannot create '{}': {}", parent.string(), ec.message()));
   const fs::path tmp = parent / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
   fs::remove_all(tmp, ec);
   json summary = make_summary(sim);
@@ -155,8 +163,9 @@ json write_run(const Simulation& sim, const OutputOptions& o) {
       std::string cmd = fmt::format("'{}' '{}' '{}' > /dev/null{}", o.python, o.plot_script,
                                     tmp.string(), o.quiet ? " 2>&1" : "");
       if (std::system(cmd.c_str()) != 0)
-        fmt::print(stderr, "engram: warning: plotting failed (is python3-matplotlib installed?); "
-                           "data files are complete\n");
+        fmt::print(stderr,
+                   "engram: warning: plotting failed (is python3-matplotlib installed?); "
+                   "data files are complete\n");
     }
     // swap into place: an existing run directory of the same name is replaced
     if (fs::exists(target)) {

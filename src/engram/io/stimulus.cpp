@@ -34,7 +34,8 @@ Stimulus::Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net)
     ou_kick_ = spec.std * std::sqrt(-std::expm1(-2.0 * dt_ / spec.tau));
     ou_.resize(targets_.size());
     // start in the stationary distribution
-    for (size_t k = 0; k < targets_.size(); ++k) ou_[k] = spec.mean + spec.std * streams_[k].normal();
+    for (size_t k = 0; k < targets_.size(); ++k)
+      ou_[k] = spec.mean + spec.std * streams_[k].normal();
   }
 }
 

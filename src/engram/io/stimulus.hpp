@@ -25,7 +25,7 @@ class Stimulus {
   double amplitude_at(double t) const;  // current clamps, pA
 
   StimulusSpec spec_;
-  std::vector<uint32_t> targets_;  // local indices
+  std::vector<uint32_t> targets_;   // local indices
   int64_t first_step_, last_step_;  // active steps [first, last]
   double dt_;
   // noise: OU state per target; noise & poisson: a stream per target

@@ -12,20 +12,20 @@
 namespace engram::lif {
 
 // Parameter rows shared by the integrate-and-fire models (defaults as NEST's iaf_psc_*).
-inline constexpr ParamSpec kCm{"c_m", Dim::capacitance, 250.0, 0, kInf, true, false,
-                               "membrane capacitance"};
-inline constexpr ParamSpec kTauM{"tau_m", Dim::time, 10.0, 0, kInf, true, false,
-                                 "membrane time constant"};
-inline constexpr ParamSpec kEL{"e_l", Dim::voltage, -70.0, -kInf, kInf, false, false,
-                               "resting (leak reversal) potential"};
-inline constexpr ParamSpec kVThresh{"v_thresh", Dim::voltage, -55.0, -kInf, kInf, false, false,
-                                    "spike threshold"};
-inline constexpr ParamSpec kVReset{"v_reset", Dim::voltage, -70.0, -kInf, kInf, false, false,
-                                   "reset potential after a spike"};
-inline constexpr ParamSpec kTRef{"t_ref", Dim::time, 2.0, 0, kInf, false, false,
-                                 "absolute refractory period"};
-inline constexpr ParamSpec kIE{"i_e", Dim::current, 0.0, -kInf, kInf, false, false,
-                               "constant external current"};
+inline constexpr ParamSpec kCm{"c_m", Dim::capacitance,      250.0, 0, kInf, true,
+                               false, "membrane capacitance"};
+inline constexpr ParamSpec kTauM{"tau_m", Dim::time, 10.0,  0,
+                                 kInf,    true,      false, "membrane time constant"};
+inline constexpr ParamSpec kEL{"e_l", Dim::voltage, -70.0, -kInf,
+                               kInf,  false,        false, "resting (leak reversal) potential"};
+inline constexpr ParamSpec kVThresh{"v_thresh", Dim::voltage, -55.0, -kInf,
+                                    kInf,       false,        false, "spike threshold"};
+inline constexpr ParamSpec kVReset{"v_reset", Dim::voltage, -70.0, -kInf,
+                                   kInf,      false,        false, "reset potential after a spike"};
+inline constexpr ParamSpec kTRef{"t_ref", Dim::time, 2.0,   0,
+                                 kInf,    false,     false, "absolute refractory period"};
+inline constexpr ParamSpec kIE{"i_e", Dim::current, 0.0,   -kInf,
+                               kInf,  false,        false, "constant external current"};
 inline constexpr StateSpec kV{"v", Dim::voltage, "membrane potential", "e_l"};
 
 // The reset lies below threshold, and a refractory period is 0 or at least one step.

@@ -79,7 +79,8 @@ class LifCondExp final : public NeuronGroup {
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
-    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_, in.step + ref_steps_ + 1, spiked);
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_,
+                       in.step + ref_steps_ + 1, spiked);
   }
 
   template <bool kStim>
@@ -115,9 +116,12 @@ class LifCondExp final : public NeuronGroup {
 
   std::span<double> state(size_t index) override {
     switch (index) {
-      case v: return v_;
-      case g_ex: return gex_;
-      default: return gin_;
+      case v:
+        return v_;
+      case g_ex:
+        return gex_;
+      default:
+        return gin_;
     }
   }
 
@@ -134,10 +138,12 @@ class LifCondExp final : public NeuronGroup {
 extern const ModelInfo kLifCondExp{
     .name = "lif_cond_exp",
     .kind = ModelKind::neuron,
-    .summary = "leaky integrate-and-fire, exponential conductance synapses with reversal potentials",
-    .doc = "C_m dV/dt = -g_L(V-E_L) - g_ex(V-E_ex) - g_in(V-E_in) + I_e; conductances exact, V "
-           "by an exponential integrator with step-mean conductances (2nd order, "
-           "unconditionally stable); as NEST iaf_cond_exp.",
+    .summary =
+        "leaky integrate-and-fire, exponential conductance synapses with reversal potentials",
+    .doc =
+        "C_m dV/dt = -g_L(V-E_L) - g_ex(V-E_ex) - g_in(V-E_in) + I_e; conductances exact, V "
+        "by an exponential integrator with step-mean conductances (2nd order, "
+        "unconditionally stable); as NEST iaf_cond_exp.",
     .params = kParams,
     .state = kState,
     .receptors = kReceptors,

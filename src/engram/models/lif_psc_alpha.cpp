@@ -101,8 +101,8 @@ class LifPscAlpha final : public NeuronGroup {
 #pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
       const double i_ext = kStim ? i_e + stim[i] : i_e;
-      const double v_new = (p33 * (v[i] - e_l) + p30 * i_ext + ex.p31 * diex[i] +
-                            ex.p32 * iex[i] + ih.p31 * diin[i] + ih.p32 * iin[i]) +
+      const double v_new = (p33 * (v[i] - e_l) + p30 * i_ext + ex.p31 * diex[i] + ex.p32 * iex[i] +
+                            ih.p31 * diin[i] + ih.p32 * iin[i]) +
                            e_l;
       const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];
@@ -117,9 +117,12 @@ class LifPscAlpha final : public NeuronGroup {
 
   std::span<double> state(size_t index) override {
     switch (index) {
-      case v: return v_;
-      case i_syn_ex: return iex_;
-      default: return iin_;
+      case v:
+        return v_;
+      case i_syn_ex:
+        return iex_;
+      default:
+        return iin_;
     }
   }
 
@@ -138,8 +141,9 @@ extern const ModelInfo kLifPscAlpha{
     .name = "lif_psc_alpha",
     .kind = ModelKind::neuron,
     .summary = "leaky integrate-and-fire, alpha current synapses, exact integration",
-    .doc = "C_m dV/dt = -(C_m/tau_m)(V-E_L) + I_ex + I_in + I_e; alpha PSCs peaking at the "
-           "weight after tau_syn; exact propagators; as NEST iaf_psc_alpha.",
+    .doc =
+        "C_m dV/dt = -(C_m/tau_m)(V-E_L) + I_ex + I_in + I_e; alpha PSCs peaking at the "
+        "weight after tau_syn; exact propagators; as NEST iaf_psc_alpha.",
     .params = kParams,
     .state = kState,
     .receptors = kReceptors,

@@ -15,13 +15,7 @@ namespace {
 
 enum P { c_m, tau_m, e_l, v_thresh, v_reset, t_ref, i_e };
 constexpr ParamSpec kParams[] = {
-    lif::kCm,
-    lif::kTauM,
-    lif::kEL,
-    lif::kVThresh,
-    lif::kVReset,
-    lif::kTRef,
-    lif::kIE,
+    lif::kCm, lif::kTauM, lif::kEL, lif::kVThresh, lif::kVReset, lif::kTRef, lif::kIE,
 };
 constexpr StateSpec kState[] = {
     lif::kV,
@@ -78,7 +72,9 @@ class LifPscDelta final : public NeuronGroup {
     }
   }
 
-  std::span<double> state(size_t) override { return v_; }
+  std::span<double> state(size_t) override {
+    return v_;
+  }
 
  private:
   std::vector<double> v_;
@@ -94,8 +90,9 @@ extern const ModelInfo kLifPscDelta{
     .name = "lif_psc_delta",
     .kind = ModelKind::neuron,
     .summary = "leaky integrate-and-fire, delta synapses (voltage jumps), exact integration",
-    .doc = "tau_m dV/dt = -(V-E_L) + R I; V += w per input spike; input during the "
-           "refractory period is discarded; as NEST iaf_psc_delta and Brunel (2000).",
+    .doc =
+        "tau_m dV/dt = -(V-E_L) + R I; V += w per input spike; input during the "
+        "refractory period is discarded; as NEST iaf_psc_delta and Brunel (2000).",
     .params = kParams,
     .state = kState,
     .receptors = kReceptors,

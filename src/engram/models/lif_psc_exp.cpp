@@ -86,7 +86,8 @@ class LifPscExp final : public NeuronGroup {
 #pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
       const double i_ext = kStim ? i_e + stim[i] : i_e;
-      const double v_new = (p22 * (v[i] - e_l) + p21ex * iex[i] + p21in * iin[i] + p20 * i_ext) + e_l;
+      const double v_new =
+          (p22 * (v[i] - e_l) + p21ex * iex[i] + p21in * iin[i] + p20 * i_ext) + e_l;
       const bool free = step >= ref[i];
       v[i] = free ? v_new : v[i];
       iex[i] = p11ex * iex[i] + in_ex[i];
@@ -98,9 +99,12 @@ class LifPscExp final : public NeuronGroup {
 
   std::span<double> state(size_t index) override {
     switch (index) {
-      case v: return v_;
-      case i_syn_ex: return iex_;
-      default: return iin_;
+      case v:
+        return v_;
+      case i_syn_ex:
+        return iex_;
+      default:
+        return iin_;
     }
   }
 
@@ -118,8 +122,9 @@ extern const ModelInfo kLifPscExp{
     .name = "lif_psc_exp",
     .kind = ModelKind::neuron,
     .summary = "leaky integrate-and-fire, exponential current synapses, exact integration",
-    .doc = "C_m dV/dt = -(C_m/tau_m)(V-E_L) + I_ex + I_in + I_e; exponential PSCs; exact "
-           "propagators (Rotter & Diesmann 1999); as NEST iaf_psc_exp.",
+    .doc =
+        "C_m dV/dt = -(C_m/tau_m)(V-E_L) + I_ex + I_in + I_e; exponential PSCs; exact "
+        "propagators (Rotter & Diesmann 1999); as NEST iaf_psc_exp.",
     .params = kParams,
     .state = kState,
     .receptors = kReceptors,

@@ -27,7 +27,9 @@ constexpr ReceptorSpec kReceptors[] = {
 };
 constexpr std::string_view kIntegrators[] = {"discrete"};
 
-ParamProblem check(std::span<const double>, double) { return {}; }
+ParamProblem check(std::span<const double>, double) {
+  return {};
+}
 
 class McCullochPitts final : public NeuronGroup {
  public:

@@ -87,7 +87,7 @@ struct ModelInfo {
   std::span<const ParamSpec> params;
   std::span<const StateSpec> state;
   std::span<const ReceptorSpec> receptors;
-  bool accepts_current;                       // current clamps / noise may target it
+  bool accepts_current;                           // current clamps / noise may target it
   std::span<const std::string_view> integrators;  // first is the default
   // Checks relations between parameters (e.g. v_reset < v_thresh); empty key: all fine.
   ParamProblem (*check)(std::span<const double> params, double dt);

@@ -26,8 +26,9 @@ constexpr std::string_view kIntegrators[] = {"discrete"};
 ParamProblem check(std::span<const double> p, double dt) {
   if (p[stop] < p[start]) return {"stop", "must not be before start"};
   if (p[rate] * dt * 1e-3 > 0.1)
-    return {"rate", "is too high for the time step (more than 0.1 spikes per step); "
-                    "use a smaller dt or several sources"};
+    return {"rate",
+            "is too high for the time step (more than 0.1 spikes per step); "
+            "use a smaller dt or several sources"};
   return {};
 }
 
@@ -83,8 +84,9 @@ extern const ModelInfo kPoissonSource{
     .name = "poisson_source",
     .kind = ModelKind::source,
     .summary = "independent Poisson spike trains, one per neuron",
-    .doc = "Bernoulli per step with p = 1 - exp(-rate dt); geometric inter-spike gaps drawn "
-           "from each neuron's own Philox stream.",
+    .doc =
+        "Bernoulli per step with p = 1 - exp(-rate dt); geometric inter-spike gaps drawn "
+        "from each neuron's own Philox stream.",
     .params = kParams,
     .state = kState,
     .receptors = {},

@@ -20,8 +20,8 @@ inline double alpha_slope_to_v(double tau_s, double tau_m, double c_m, double h)
   const double beta = 1.0 / tau_m - 1.0 / tau_s;
   const double x = beta * h;
   // (e^x (x - 1) + 1) / x^2, by its series where the closed form cancels.
-  const double f = std::fabs(x) < 1e-3 ? 0.5 + x / 3.0 + x * x / 8.0
-                                       : (std::exp(x) * (x - 1.0) + 1.0) / (x * x);
+  const double f =
+      std::fabs(x) < 1e-3 ? 0.5 + x / 3.0 + x * x / 8.0 : (std::exp(x) * (x - 1.0) + 1.0) / (x * x);
   return std::exp(-h / tau_m) * h * h * f / c_m;
 }
 

@@ -10,12 +10,14 @@ extern const ModelInfo kMcCullochPitts, kLifPscDelta, kLifPscExp, kLifPscAlpha, 
 namespace {
 // One line per model; the order is the order of `engram models`.
 const std::array<const ModelInfo*, 7> kModels = {
-    &kMcCullochPitts, &kLifPscDelta, &kLifPscExp,   &kLifPscAlpha,
+    &kMcCullochPitts, &kLifPscDelta,   &kLifPscExp,   &kLifPscAlpha,
     &kLifCondExp,     &kPoissonSource, &kSpikeSource,
 };
 }  // namespace
 
-std::span<const ModelInfo* const> all_models() { return kModels; }
+std::span<const ModelInfo* const> all_models() {
+  return kModels;
+}
 
 const ModelInfo* find_model(std::string_view name) {
   for (const auto* m : kModels)

@@ -14,7 +14,9 @@ constexpr StateSpec kState[] = {
 };
 constexpr std::string_view kIntegrators[] = {"discrete"};
 
-ParamProblem check(std::span<const double>, double) { return {}; }
+ParamProblem check(std::span<const double>, double) {
+  return {};
+}
 
 class SpikeSource final : public NeuronGroup {
  public:
@@ -55,9 +57,10 @@ extern const ModelInfo kSpikeSource{
     .name = "spike_source",
     .kind = ModelKind::source,
     .summary = "replays given spike times (list in the model file or a file)",
-    .doc = "Set spike_times = [[t, ...], ...] (one list per neuron, or one list for a "
-           "population of size 1) or spike_file = \"path\" (lines 'neuron,time_ms'). Spikes "
-           "are stamped at the end of the step containing them.",
+    .doc =
+        "Set spike_times = [[t, ...], ...] (one list per neuron, or one list for a "
+        "population of size 1) or spike_file = \"path\" (lines 'neuron,time_ms'). Spikes "
+        "are stamped at the end of the step containing them.",
     .params = {},
     .state = kState,
     .receptors = {},

@@ -11,10 +11,14 @@ namespace engram {
 
 double draw(const Distribution& d, RandomStream& r) {
   switch (d.kind) {
-    case Distribution::Kind::constant: return d.a;
-    case Distribution::Kind::normal: return d.a + d.b * r.normal();
-    case Distribution::Kind::lognormal: return d.a * std::exp(d.b * r.normal());
-    case Distribution::Kind::uniform: return d.a + (d.b - d.a) * r.uniform();
+    case Distribution::Kind::constant:
+      return d.a;
+    case Distribution::Kind::normal:
+      return d.a + d.b * r.normal();
+    case Distribution::Kind::lognormal:
+      return d.a * std::exp(d.b * r.normal());
+    case Distribution::Kind::uniform:
+      return d.a + (d.b - d.a) * r.uniform();
   }
   return d.a;
 }
@@ -69,7 +73,8 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
             i += 1 + static_cast<int64_t>(g);
           }
           if (i >= n_pre) break;
-          if (!autapse(static_cast<uint32_t>(i), j)) on_synapse(static_cast<uint32_t>(i), j, nullptr);
+          if (!autapse(static_cast<uint32_t>(i), j))
+            on_synapse(static_cast<uint32_t>(i), j, nullptr);
         }
       }
       break;
@@ -139,14 +144,15 @@ Projection build_projection(const ModelSpec& m, uint32_t index) {
   // pass 1: count synapses per source
   std::vector<uint64_t> count(n_pre + 1, 0);
   bool listed_weights = false, listed_delays = false;
-  enumerate(m, index, pre_off, post_off, [](uint32_t) {},
-            [&](uint32_t pre, uint32_t, const ListedSynapse* e) {
-              ++count[pre];
-              if (e) {
-                listed_weights |= e->weight.has_value();
-                listed_delays |= e->delay.has_value();
-              }
-            });
+  enumerate(
+      m, index, pre_off, post_off, [](uint32_t) {},
+      [&](uint32_t pre, uint32_t, const ListedSynapse* e) {
+        ++count[pre];
+        if (e) {
+          listed_weights |= e->weight.has_value();
+          listed_delays |= e->delay.has_value();
+        }
+      });
   uint64_t total = 0;
   pr.row_offset.resize(n_pre + 1);
   for (uint32_t i = 0; i < n_pre; ++i) {

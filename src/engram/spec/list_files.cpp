@@ -22,7 +22,8 @@ std::vector<CsvRow> read_csv(const std::filesystem::path& file, const SourceLoca
                              size_t max_fields) {
   std::ifstream in(file);
   if (!in)
-    throw InputError(ref, key, fmt::format("cannot open file '{}' (does it exist?)", file.string()));
+    throw InputError(ref, key,
+                     fmt::format("cannot open file '{}' (does it exist?)", file.string()));
   std::vector<CsvRow> rows;
   std::string line;
   uint32_t lineno = 0;
@@ -54,9 +55,9 @@ std::vector<CsvRow> read_csv(const std::filesystem::path& file, const SourceLoca
                        fmt::format("expected numbers, got '{}'", tok));
     }
     if (fields.size() < min_fields || fields.size() > max_fields)
-      throw InputError(SourceLocation{fname, lineno, 0}, key,
-                       fmt::format("expected {} to {} columns, got {}", min_fields, max_fields,
-                                   fields.size()));
+      throw InputError(
+          SourceLocation{fname, lineno, 0}, key,
+          fmt::format("expected {} to {} columns, got {}", min_fields, max_fields, fields.size()));
     rows.push_back({lineno, std::move(fields)});
   }
   return rows;
@@ -65,8 +66,9 @@ std::vector<CsvRow> read_csv(const std::filesystem::path& file, const SourceLoca
 uint32_t index_field(double v, uint32_t limit, const std::string& fname, uint32_t line,
                      const std::string& key, const char* what) {
   if (v < 0 || v >= limit || std::floor(v) != v)
-    throw InputError(SourceLocation{fname, line, 0}, key,
-                     fmt::format("{} index must be an integer in [0, {}), got {:g}", what, limit, v));
+    throw InputError(
+        SourceLocation{fname, line, 0}, key,
+        fmt::format("{} index must be an integer in [0, {}), got {:g}", what, limit, v));
   return static_cast<uint32_t>(v);
 }
 
@@ -126,9 +128,9 @@ std::pair<std::vector<double>, std::vector<double>> read_waveform_file(
   const std::string fname = file.string();
   for (const auto& r : rows) {
     if (r.fields[0] < 0 || (!t.empty() && r.fields[0] <= t.back()))
-      throw InputError(SourceLocation{fname, r.line, 0}, key,
-                       fmt::format("times must be >= 0 and strictly increasing, got {:g} ms",
-                                   r.fields[0]));
+      throw InputError(
+          SourceLocation{fname, r.line, 0}, key,
+          fmt::format("times must be >= 0 and strictly increasing, got {:g} ms", r.fields[0]));
     t.push_back(r.fields[0]);
     a.push_back(r.fields[1]);
   }

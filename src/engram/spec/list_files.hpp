@@ -14,7 +14,8 @@ namespace engram {
 // >= 0 and increasing. Returns one sorted list per neuron.
 std::vector<std::vector<double>> read_spike_time_file(const std::filesystem::path& file,
                                                       uint32_t n_neurons, const SourceLocation& ref,
-                                                      const std::string& key, std::string& hash_input);
+                                                      const std::string& key,
+                                                      std::string& hash_input);
 
 // Lines "pre,post[,weight[,delay_ms]]": an explicit synapse list.
 std::vector<ListedSynapse> read_connection_file(const std::filesystem::path& file, uint32_t n_pre,

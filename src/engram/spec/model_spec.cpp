@@ -6,10 +6,14 @@ namespace engram {
 
 double Distribution::mean() const {
   switch (kind) {
-    case Kind::constant: return a;
-    case Kind::normal: return a;
-    case Kind::lognormal: return a * std::exp(0.5 * b * b);
-    case Kind::uniform: return 0.5 * (a + b);
+    case Kind::constant:
+      return a;
+    case Kind::normal:
+      return a;
+    case Kind::lognormal:
+      return a * std::exp(0.5 * b * b);
+    case Kind::uniform:
+      return 0.5 * (a + b);
   }
   return a;
 }

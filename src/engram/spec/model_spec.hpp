@@ -30,8 +30,8 @@ struct Distribution {
 };
 
 struct ProtocolSpec {
-  double dt = 0.1;          // ms
-  double duration = 1000;   // ms
+  double dt = 0.1;         // ms
+  double duration = 1000;  // ms
   uint64_t seed = 1;
   std::string integrator = "auto";
 };
@@ -43,15 +43,21 @@ struct PopulationSpec {
   uint32_t size = 0;
   const ModelInfo* model = nullptr;
   CellKind kind = CellKind::unspecified;
-  std::vector<double> params;  // in the order of model->params
+  std::vector<double> params;                      // in the order of model->params
   std::vector<std::pair<int, Distribution>> init;  // state index -> initial value
   std::string integrator;
   std::vector<std::vector<double>> spike_times;  // spike_source only
   Origin origin;
 };
 
-enum class ConnectRule { all_to_all, one_to_one, fixed_probability, fixed_indegree,
-                         fixed_outdegree, from_list };
+enum class ConnectRule {
+  all_to_all,
+  one_to_one,
+  fixed_probability,
+  fixed_indegree,
+  fixed_outdegree,
+  from_list
+};
 
 struct ListedSynapse {
   uint32_t pre = 0, post = 0;
@@ -106,10 +112,10 @@ struct RecordSpec {
 };
 
 struct ModelSpec {
-  std::string name;   // from the file name or [model] name
-  std::string file;   // path as given, "" for embedded
-  std::string hash;   // of the canonical text of the model (after overrides)
-  std::string text;   // the model as run: TOML after overrides (written to the run directory)
+  std::string name;  // from the file name or [model] name
+  std::string file;  // path as given, "" for embedded
+  std::string hash;  // of the canonical text of the model (after overrides)
+  std::string text;  // the model as run: TOML after overrides (written to the run directory)
   ProtocolSpec protocol;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;

@@ -14,8 +14,8 @@
 namespace engram {
 namespace {
 
-constexpr std::string_view kTopLevel[] = {"model", "protocol", "population", "projection",
-                                          "stimulus", "record"};
+constexpr std::string_view kTopLevel[] = {"model",      "protocol", "population",
+                                          "projection", "stimulus", "record"};
 
 uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) {
@@ -59,7 +59,8 @@ ProtocolSpec read_protocol(const toml::table& root, ReadContext& ctx) {
   TableReader r(*n->as_table(), "protocol", ctx);
   ProtocolSpec p;
   p.dt = r.quantity("dt", Dim::time, 0.1);
-  if (!(p.dt > 0) || p.dt > 10) r.fail("dt", fmt::format("must be in (0, 10] ms, got {:g} ms", p.dt));
+  if (!(p.dt > 0) || p.dt > 10)
+    r.fail("dt", fmt::format("must be in (0, 10] ms, got {:g} ms", p.dt));
   p.duration = r.quantity("duration", Dim::time);
   if (!(p.duration > 0)) r.fail("duration", fmt::format("must be > 0 ms, got {:g} ms", p.duration));
   if (p.duration / p.dt > 1e12) r.fail("duration", "is too many time steps");
@@ -108,11 +109,13 @@ int population_ref(TableReader& r, std::string_view key, const ModelSpec& m) {
 void read_spike_times(TableReader& r, PopulationSpec& pop) {
   const bool has_list = r.has("spike_times"), has_file = r.has("spike_file");
   if (has_list && has_file) r.fail("spike_file", "give spike_times or spike_file, not both");
-  if (!has_list && !has_file) r.fail("spike_times", "is required for a spike_source (or spike_file)");
+  if (!has_list && !has_file)
+    r.fail("spike_times", "is required for a spike_source (or spike_file)");
   if (has_file) {
     std::string file = r.string("spike_file");
-    pop.spike_times = read_spike_time_file(r.context().base_dir / file, pop.size, r.where("spike_file"),
-                                           r.key_path("spike_file"), r.context().extra_hash_input);
+    pop.spike_times =
+        read_spike_time_file(r.context().base_dir / file, pop.size, r.where("spike_file"),
+                             r.key_path("spike_file"), r.context().extra_hash_input);
     return;
   }
   const toml::node* n = r.node("spike_times");
@@ -127,8 +130,8 @@ void read_spike_times(TableReader& r, PopulationSpec& pop) {
     pop.spike_times.push_back(r.quantity_list("spike_times", Dim::time));
   } else {
     if (arr->size() != pop.size)
-      r.fail("spike_times", fmt::format("expected {} lists (one per neuron), got {}", pop.size,
-                                        arr->size()));
+      r.fail("spike_times",
+             fmt::format("expected {} lists (one per neuron), got {}", pop.size, arr->size()));
     for (const auto& e : *arr) {
       const auto* inner = e.as_array();
       if (!inner) r.fail("spike_times", "expected a list of lists");
@@ -141,7 +144,8 @@ void read_spike_times(TableReader& r, PopulationSpec& pop) {
     const auto& t = pop.spike_times[i];
     for (size_t j = 0; j < t.size(); ++j) {
       if (t[j] < 0)
-        r.fail("spike_times", fmt::format("neuron {}: spike times must be >= 0 ms, got {:g} ms", i, t[j]));
+        r.fail("spike_times",
+               fmt::format("neuron {}: spike times must be >= 0 ms, got {:g} ms", i, t[j]));
       if (j > 0 && t[j] < t[j - 1])
         r.fail("spike_times", fmt::format("neuron {}: spike times must be increasing, got {:g} ms "
                                           "after {:g} ms",
@@ -155,9 +159,11 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   pop.origin = r.origin();
   pop.name = r.string("name");
   check_name(r, "name", pop.name);
-  if (m.population_index(pop.name) >= 0) r.fail("name", "duplicate population name '" + pop.name + "'");
+  if (m.population_index(pop.name) >= 0)
+    r.fail("name", "duplicate population name '" + pop.name + "'");
   int64_t size = r.integer("size");
-  if (size <= 0) r.fail("size", fmt::format("a population needs at least one neuron, got {}", size));
+  if (size <= 0)
+    r.fail("size", fmt::format("a population needs at least one neuron, got {}", size));
   if (size > 2'000'000'000) r.fail("size", "is too large");
   pop.size = static_cast<uint32_t>(size);
   std::string model = r.string("model");
@@ -170,10 +176,13 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
                                 hint.empty() ? "" : "; " + hint));
   }
   std::string kind = r.string("kind", std::string("unspecified"));
-  if (kind == "excitatory") pop.kind = CellKind::excitatory;
-  else if (kind == "inhibitory") pop.kind = CellKind::inhibitory;
+  if (kind == "excitatory")
+    pop.kind = CellKind::excitatory;
+  else if (kind == "inhibitory")
+    pop.kind = CellKind::inhibitory;
   else if (kind != "unspecified")
-    r.fail("kind", "expected \"excitatory\", \"inhibitory\" or \"unspecified\", got \"" + kind + "\"");
+    r.fail("kind",
+           "expected \"excitatory\", \"inhibitory\" or \"unspecified\", got \"" + kind + "\"");
 
   // parameters
   const auto& specs = pop.model->params;
@@ -190,7 +199,8 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
     for (size_t i = 0; i < pop.model->state.size(); ++i) {
       const auto& st = pop.model->state[i];
       in.allow(st.name);  // candidates for "did you mean"
-      if (in.has(st.name)) pop.init.emplace_back(static_cast<int>(i), in.distribution(st.name, st.dim));
+      if (in.has(st.name))
+        pop.init.emplace_back(static_cast<int>(i), in.distribution(st.name, st.dim));
     }
     in.finish();
   }
@@ -203,8 +213,8 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   if (!ok) {
     std::string list;
     for (auto name : pop.model->integrators) list += (list.empty() ? "" : ", ") + std::string(name);
-    const std::string msg = fmt::format("model {} supports: {}; got \"{}\"", pop.model->name, list,
-                                        pop.integrator);
+    const std::string msg =
+        fmt::format("model {} supports: {}; got \"{}\"", pop.model->name, list, pop.integrator);
     if (own) r.fail("integrator", msg);
     r.fail("model", msg + fmt::format(" from protocol.integrator (set integrator = \"auto\" there, "
                                       "or give population '{}' its own integrator)",
@@ -237,11 +247,13 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
   } else if (rule == "one_to_one") {
     spec.rule = ConnectRule::one_to_one;
     if (n_pre != n_post)
-      c.fail("rule", fmt::format("one_to_one needs populations of equal size, got {} and {}", n_pre, n_post));
+      c.fail("rule", fmt::format("one_to_one needs populations of equal size, got {} and {}", n_pre,
+                                 n_post));
   } else if (rule == "fixed_probability") {
     spec.rule = ConnectRule::fixed_probability;
     spec.p = c.quantity("p", Dim::none);
-    if (!(spec.p >= 0 && spec.p <= 1)) c.fail("p", fmt::format("must be a probability in [0, 1], got {:g}", spec.p));
+    if (!(spec.p >= 0 && spec.p <= 1))
+      c.fail("p", fmt::format("must be a probability in [0, 1], got {:g}", spec.p));
     spec.autapses = c.boolean("autapses", true);
   } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
     const bool in = rule == "fixed_indegree";
@@ -263,10 +275,11 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
     spec.list = read_connection_file(c.context().base_dir / file, n_pre, n_post, c.where("file"),
                                      c.key_path("file"), c.context().extra_hash_input);
   } else {
-    std::vector<std::string> rules = {"all_to_all", "one_to_one", "fixed_probability",
+    std::vector<std::string> rules = {"all_to_all",     "one_to_one",      "fixed_probability",
                                       "fixed_indegree", "fixed_outdegree", "from_file"};
     auto hint = did_you_mean(rule, rules);
-    c.fail("rule", fmt::format("unknown connection rule '{}'{}", rule, hint.empty() ? "" : "; " + hint));
+    c.fail("rule",
+           fmt::format("unknown connection rule '{}'{}", rule, hint.empty() ? "" : "; " + hint));
   }
   c.finish();
   return spec;
@@ -293,12 +306,13 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   p.origin = r.origin();
   p.from = population_ref(r, "from", m);
   p.to = population_ref(r, "to", m);
-  p.name = r.string("name", fmt::format("{}->{}", m.populations[p.from].name, m.populations[p.to].name));
+  p.name =
+      r.string("name", fmt::format("{}->{}", m.populations[p.from].name, m.populations[p.to].name));
   (void)index;
   const ModelInfo& target = *m.populations[p.to].model;
   if (target.receptors.empty())
-    r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input", m.populations[p.to].name,
-                             target.name));
+    r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input",
+                             m.populations[p.to].name, target.name));
   TableReader c = r.subtable("connect");
   p.connect = read_connect(c, m, p);
   TableReader s = r.subtable("synapse");
@@ -308,14 +322,18 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   // an explicit list may carry its own weights; then synapse.weight is only the fallback
   bool list_has_weights = p.connect.rule == ConnectRule::from_list && !p.connect.list.empty();
   for (const auto& e : p.connect.list) list_has_weights &= e.weight.has_value();
-  p.weight = list_has_weights ? s.distribution("weight", wdim, 0.0) : s.distribution("weight", wdim);
+  p.weight =
+      list_has_weights ? s.distribution("weight", wdim, 0.0) : s.distribution("weight", wdim);
   p.delay = s.distribution("delay", Dim::time, m.protocol.dt);
   const double dt = m.protocol.dt;
   auto delay_min = [&](const Distribution& d) {
     switch (d.kind) {
-      case Distribution::Kind::uniform: return d.a;
-      case Distribution::Kind::constant: return d.a;
-      default: return d.a;  // drawn delays are clipped to >= dt at build time
+      case Distribution::Kind::uniform:
+        return d.a;
+      case Distribution::Kind::constant:
+        return d.a;
+      default:
+        return d.a;  // drawn delays are clipped to >= dt at build time
     }
   };
   if (delay_min(p.delay) < dt - 1e-9 * dt)
@@ -359,8 +377,9 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
       st.amplitude = r.quantity("amplitude", Dim::current);
     }
   } else if (kind == "step_current" || kind == "waveform") {
-    st.kind = kind == "dc" ? StimulusKind::dc : (kind == "waveform" ? StimulusKind::waveform
-                                                                    : StimulusKind::step_current);
+    st.kind = kind == "dc"
+                  ? StimulusKind::dc
+                  : (kind == "waveform" ? StimulusKind::waveform : StimulusKind::step_current);
     need_current();
     if (r.has("file")) {
       std::string file = r.string("file");
@@ -377,7 +396,8 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
                                        st.times.size(), st.amplitudes.size()));
     if (st.times.empty()) r.fail("times", "must not be empty");
     for (size_t i = 0; i < st.times.size(); ++i) {
-      if (st.times[i] < 0) r.fail("times", fmt::format("times must be >= 0 ms, got {:g}", st.times[i]));
+      if (st.times[i] < 0)
+        r.fail("times", fmt::format("times must be >= 0 ms, got {:g}", st.times[i]));
       if (i > 0 && st.times[i] <= st.times[i - 1])
         r.fail("times", fmt::format("times must be strictly increasing, got {:g} ms after {:g} ms",
                                     st.times[i], st.times[i - 1]));
@@ -399,7 +419,8 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
   } else if (kind == "poisson") {
     st.kind = StimulusKind::poisson;
     if (pop.model->receptors.empty())
-      r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input", pop.name, pop.model->name));
+      r.fail("to", fmt::format("population '{}' ({}) takes no synaptic input", pop.name,
+                               pop.model->name));
     st.rate = r.quantity("rate", Dim::frequency);
     if (st.rate < 0) r.fail("rate", "must be >= 0 Hz");
     int64_t inputs = r.integer("inputs", 1);
@@ -410,7 +431,8 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
   } else {
     std::vector<std::string> kinds = {"dc", "step_current", "waveform", "noise", "poisson"};
     auto hint = did_you_mean(kind, kinds);
-    r.fail("kind", fmt::format("unknown stimulus kind '{}'{}", kind, hint.empty() ? "" : "; " + hint));
+    r.fail("kind",
+           fmt::format("unknown stimulus kind '{}'{}", kind, hint.empty() ? "" : "; " + hint));
   }
   r.finish();
   return st;
@@ -424,7 +446,8 @@ RecordSpec read_record(TableReader& r, const ModelSpec& m) {
   const auto& pop = m.populations[rec.population];
   if (what == "spikes") {
     rec.spikes = true;
-    if (r.has("interval")) r.fail("interval", "applies to state recordings only; spikes are recorded as they occur");
+    if (r.has("interval"))
+      r.fail("interval", "applies to state recordings only; spikes are recorded as they occur");
   } else {
     rec.spikes = false;
     rec.state = find_index(pop.model->state, what);
@@ -436,8 +459,9 @@ RecordSpec read_record(TableReader& r, const ModelSpec& m) {
         list += ", " + std::string(s.name);
       }
       auto hint = did_you_mean(what, names);
-      r.fail("what", fmt::format("population '{}' ({}) has no recordable '{}' (it has: {}){}", pop.name,
-                                 pop.model->name, what, list, hint.empty() ? "" : "; " + hint));
+      r.fail("what",
+             fmt::format("population '{}' ({}) has no recordable '{}' (it has: {}){}", pop.name,
+                         pop.model->name, what, list, hint.empty() ? "" : "; " + hint));
     }
     rec.interval = r.quantity("interval", Dim::time, m.protocol.dt);
     double ratio = rec.interval / m.protocol.dt;
@@ -528,7 +552,8 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
   m.name = std::filesystem::path(origin).stem().string();
   for (char& c : m.name)  // a file stem may hold characters a name may not
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
-  if (m.name.empty() || std::isdigit(static_cast<unsigned char>(m.name[0]))) m.name = "model_" + m.name;
+  if (m.name.empty() || std::isdigit(static_cast<unsigned char>(m.name[0])))
+    m.name = "model_" + m.name;
   if (auto* mt = root.get_as<toml::table>("model")) {
     TableReader r(*mt, "model", ctx);
     m.name = r.string("name", m.name);
@@ -582,7 +607,8 @@ ModelSpec load_model_file(const std::string& path, const std::vector<Override>& 
   if (std::filesystem::is_directory(path))
     throw InputError(SourceLocation{path, 0, 0}, "", "is a directory, not a model file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open model file (does it exist?)");
+  if (!in)
+    throw InputError(SourceLocation{path, 0, 0}, "", "cannot open model file (does it exist?)");
   std::stringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();

@@ -19,15 +19,24 @@ std::string describe(const toml::node& n) {
 
 std::string example_of(Dim dim) {
   switch (dim) {
-    case Dim::time: return "\"20 ms\"";
-    case Dim::voltage: return "\"-65 mV\"";
-    case Dim::current: return "\"100 pA\"";
-    case Dim::conductance: return "\"6 nS\"";
-    case Dim::capacitance: return "\"250 pF\"";
-    case Dim::frequency: return "\"10 Hz\"";
-    case Dim::length: return "\"100 um\"";
-    case Dim::resistance: return "\"100 MOhm\"";
-    case Dim::none: return "a number";
+    case Dim::time:
+      return "\"20 ms\"";
+    case Dim::voltage:
+      return "\"-65 mV\"";
+    case Dim::current:
+      return "\"100 pA\"";
+    case Dim::conductance:
+      return "\"6 nS\"";
+    case Dim::capacitance:
+      return "\"250 pF\"";
+    case Dim::frequency:
+      return "\"10 Hz\"";
+    case Dim::length:
+      return "\"100 um\"";
+    case Dim::resistance:
+      return "\"100 MOhm\"";
+    case Dim::none:
+      return "a number";
   }
   return "";
 }
@@ -101,18 +110,18 @@ int64_t TableReader::integer(std::string_view key, std::optional<int64_t> fallba
     fail(key, "is required (an integer)");
   }
   if (auto i = n->as_integer()) return i->get();
-  if (auto f = n->as_floating_point(); f && std::floor(f->get()) == f->get() &&
-                                       std::fabs(f->get()) < 9e15)
+  if (auto f = n->as_floating_point();
+      f && std::floor(f->get()) == f->get() && std::fabs(f->get()) < 9e15)
     return static_cast<int64_t>(f->get());
   fail(key, "expected an integer, got " + describe(*n));
 }
 
 double TableReader::quantity_of(const toml::node& n, std::string_view key, Dim dim) const {
   const auto unit = canonical_unit(dim);
-  const std::string expected =
-      dim == Dim::none ? std::string("a number")
-                       : fmt::format("a {} such as {} (bare numbers are in {})",
-                                     dimension_name(dim), example_of(dim), unit);
+  const std::string expected = dim == Dim::none
+                                   ? std::string("a number")
+                                   : fmt::format("a {} such as {} (bare numbers are in {})",
+                                                 dimension_name(dim), example_of(dim), unit);
   if (auto i = n.as_integer()) return static_cast<double>(i->get());
   if (auto f = n.as_floating_point()) {
     if (!std::isfinite(f->get())) fail_at(n, key, "must be finite, got " + describe(n));
@@ -120,11 +129,14 @@ double TableReader::quantity_of(const toml::node& n, std::string_view key, Dim d
   }
   if (auto s = n.as_string()) {
     auto q = parse_quantity(s->get());
-    if (!q) fail_at(n, key, fmt::format("expected {}, got {} (not a number with a known unit)",
-                                  expected, describe(n)));
+    if (!q)
+      fail_at(n, key,
+              fmt::format("expected {}, got {} (not a number with a known unit)", expected,
+                          describe(n)));
     if (q->dim != dim && q->dim != Dim::none)
-      fail_at(n, key, fmt::format("expected {}, got a {} {}", expected, dimension_name(q->dim),
-                            describe(n)));
+      fail_at(
+          n, key,
+          fmt::format("expected {}, got a {} {}", expected, dimension_name(q->dim), describe(n)));
     return q->value;
   }
   fail_at(n, key, fmt::format("expected {}, got {}", expected, describe(n)));
@@ -135,7 +147,7 @@ double TableReader::quantity(std::string_view key, Dim dim, std::optional<double
   if (!n) {
     if (fallback) return *fallback;
     fail(key, fmt::format("is required ({})", dim == Dim::none ? std::string("a number")
-                                                                : std::string(dimension_name(dim))));
+                                                               : std::string(dimension_name(dim))));
   }
   return quantity_of(*n, key, dim);
 }
@@ -154,7 +166,8 @@ Distribution TableReader::distribution(std::string_view key, Dim dim,
     if (fallback) return Distribution{Distribution::Kind::constant, *fallback, 0};
     fail(key, "is required");
   }
-  if (!n->is_table()) return Distribution{Distribution::Kind::constant, quantity_of(*n, key, dim), 0};
+  if (!n->is_table())
+    return Distribution{Distribution::Kind::constant, quantity_of(*n, key, dim), 0};
   TableReader t(*n->as_table(), key_path(key), ctx_);
   const char* kinds[] = {"normal", "lognormal", "uniform"};
   int found = -1;
@@ -201,8 +214,7 @@ Distribution TableReader::distribution(std::string_view key, Dim dim,
     }
     b.finish();
   }
-  if (d.kind == Distribution::Kind::uniform && d.b < d.a)
-    t.fail(sub, "high must not be below low");
+  if (d.kind == Distribution::Kind::uniform && d.b < d.a) t.fail(sub, "high must not be below low");
   t.finish();
   return d;
 }
@@ -235,7 +247,8 @@ std::vector<uint32_t> TableReader::index_list(std::string_view key, uint32_t lim
 
 TableReader TableReader::subtable(std::string_view key) {
   const toml::node* n = node(key);
-  if (!n || !n->is_table()) fail(key, n ? "expected a table, got " + describe(*n) : "is required (a table)");
+  if (!n || !n->is_table())
+    fail(key, n ? "expected a table, got " + describe(*n) : "is required (a table)");
   return TableReader(*n->as_table(), key_path(key), ctx_);
 }
 

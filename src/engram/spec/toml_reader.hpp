@@ -61,7 +61,8 @@ class TableReader {
 
  private:
   double quantity_of(const toml::node& n, std::string_view key, Dim dim) const;
-  [[noreturn]] void fail_at(const toml::node& n, std::string_view key, const std::string& message) const;
+  [[noreturn]] void fail_at(const toml::node& n, std::string_view key,
+                            const std::string& message) const;
 
   const toml::table& table_;
   std::string path_;
