@@ -139,12 +139,16 @@ int main(int argc, char** argv) {
   CLI::App app{"engram: a simulator of biological neural networks that learn"};
   app.set_version_flag("--version", std::string("engram ") + kVersion);
   app.require_subcommand(1);
+  app.footer(
+      "Model files: see README.md (model-file reference) and docs/models.md.\n"
+      "Exit codes: 0 success, 1 runtime failure (e.g. numerical blow-up), 2 bad input or usage.");
   RunArgs a;
   auto* run = app.add_subcommand(
       "run", "run a model file (or the default Brunel network) and write a run directory");
   run->add_option("file", a.file, "model file (TOML); omit for the embedded default network");
   run->add_option("--out,-o", a.out,
-                  "run directory (default runs/<model name>); replaced if it exists");
+                  "run directory (default runs/<model name>); an earlier run directory there is "
+                  "replaced, anything else is refused");
   run->add_option("--seed", a.seed, "override protocol.seed");
   run->add_option("--duration", a.duration, "override protocol.duration, e.g. \"2 s\"");
   run->add_option("--set", a.sets, "override a model key: KEY=VALUE, e.g. population.exc.size=400")
