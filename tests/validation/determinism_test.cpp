@@ -19,6 +19,11 @@ uint64_t checksum(const Simulation& sim) {
   return h;
 }
 
+// Golden checksums. The build uses ISO C++ (no FMA contraction) and no -ffast-math, so they
+// hold for any x86-64 vector width.
+constexpr uint64_t kGoldenBrunel = 1405595521753528649ull;
+constexpr uint64_t kGoldenCoba = 6512449993411076284ull;
+
 std::vector<Override> small() {
   return {{"population.exc.size", "800"},     {"population.inh.size", "200"},
           {"projection.0.connect.k", "200"},  {"projection.1.connect.k", "200"},
@@ -37,6 +42,8 @@ TEST(Determinism, SameSeedSameSpikesOtherSeedOtherSpikes) {
   EXPECT_EQ(a->recorders().spikes()[0].neuron, b->recorders().spikes()[0].neuron);
   EXPECT_EQ(checksum(*a), checksum(*b));
   EXPECT_NE(checksum(*a), checksum(*c));
+  RecordProperty("checksum", std::to_string(checksum(*a)));
+  EXPECT_EQ(checksum(*a), kGoldenBrunel) << "spikes changed: if intended, say why in the commit";
 }
 
 TEST(Determinism, CobaNetworkIsReproducible) {
@@ -44,6 +51,7 @@ TEST(Determinism, CobaNetworkIsReproducible) {
   auto a = test::run_file("examples/coba.toml", o);
   auto b = test::run_file("examples/coba.toml", o);
   EXPECT_EQ(checksum(*a), checksum(*b));
+  EXPECT_EQ(checksum(*a), kGoldenCoba) << "spikes changed: if intended, say why in the commit";
   EXPECT_GT(a->statistics()[0].total(), 0u);
 }
 
