@@ -2,6 +2,7 @@
 // Pieces shared by the integrate-and-fire kernels. Each kernel updates a range of neurons in
 // two passes: a branch-free pass over the sub-threshold dynamics that the compiler turns
 // into SIMD code, then a threshold pass that resets the few neurons that fired.
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -10,6 +11,14 @@
 #include "engram/models/model.hpp"
 
 namespace engram::lif {
+
+// a if c else b, exactly, as bit operations: GCC if-converts `c ? a : b` inside a loop only
+// sometimes, and a loop it does not if-convert is not vectorised.
+inline double select(bool c, double a, double b) {
+  const uint64_t m = uint64_t{0} - static_cast<uint64_t>(c);
+  return std::bit_cast<double>((std::bit_cast<uint64_t>(a) & m) |
+                               (std::bit_cast<uint64_t>(b) & ~m));
+}
 
 // Parameter rows shared by the integrate-and-fire models (defaults as NEST's iaf_psc_*).
 inline constexpr ParamSpec kCm{"c_m", Dim::capacitance,      250.0, 0, kInf, true,

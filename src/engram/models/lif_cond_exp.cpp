@@ -105,8 +105,7 @@ class LifCondExp final : public NeuronGroup {
       const double g_tot = g_l + ge + gi;
       const double v_inf = (g_l * e_l + ge * e_ex + gi * e_in + i_ext) / g_tot;
       const double v_new = v_inf + (v[i] - v_inf) * exp_simd(k * g_tot);
-      const bool free = step >= ref[i];
-      v[i] = free ? v_new : v[i];
+      v[i] = lif::select(step >= ref[i], v_new, v[i]);
       gex[i] = decay_ex * gex[i] + in_ex[i];
       gin[i] = decay_in * gin[i] + in_in[i];
       in_ex[i] = 0.0;

@@ -104,8 +104,7 @@ class LifPscAlpha final : public NeuronGroup {
       const double v_new = (p33 * (v[i] - e_l) + p30 * i_ext + ex.p31 * diex[i] + ex.p32 * iex[i] +
                             ih.p31 * diin[i] + ih.p32 * iin[i]) +
                            e_l;
-      const bool free = step >= ref[i];
-      v[i] = free ? v_new : v[i];
+      v[i] = lif::select(step >= ref[i], v_new, v[i]);
       iex[i] = ex.p21 * diex[i] + ex.p11 * iex[i];
       diex[i] = ex.p11 * diex[i] + ex.jump * in_ex[i];
       iin[i] = ih.p21 * diin[i] + ih.p11 * iin[i];

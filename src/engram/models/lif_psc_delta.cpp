@@ -63,12 +63,13 @@ class LifPscDelta final : public NeuronGroup {
 #pragma GCC ivdep
     for (uint32_t i = begin; i < end; ++i) {
       const double i_ext = kStim ? i_e + stim[i] : i_e;
-      const double jump = in_ex[i] + in_in[i];
-      in_ex[i] = 0.0;
-      in_in[i] = 0.0;
-      const double v_new = (p22 * (v[i] - e_l) + p20 * i_ext + jump) + e_l;
-      const bool free = step >= ref[i];
-      v[i] = free ? v_new : v[i];  // input during the refractory period is discarded
+      const double jump = static_cast<double>(in_ex[i]) + static_cast<double>(in_in[i]);
+      const double v_old = v[i];
+      const double v_new = (p22 * (v_old - e_l) + p20 * i_ext + jump) + e_l;
+      // input during the refractory period is discarded
+      v[i] = lif::select(step >= ref[i], v_new, v_old);
+      in_ex[i] = 0.0f;
+      in_in[i] = 0.0f;
     }
   }
 

@@ -88,8 +88,7 @@ class LifPscExp final : public NeuronGroup {
       const double i_ext = kStim ? i_e + stim[i] : i_e;
       const double v_new =
           (p22 * (v[i] - e_l) + p21ex * iex[i] + p21in * iin[i] + p20 * i_ext) + e_l;
-      const bool free = step >= ref[i];
-      v[i] = free ? v_new : v[i];
+      v[i] = lif::select(step >= ref[i], v_new, v[i]);
       iex[i] = p11ex * iex[i] + in_ex[i];
       iin[i] = p11in * iin[i] + in_in[i];
       in_ex[i] = 0.0;
