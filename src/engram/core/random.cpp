@@ -44,7 +44,7 @@ PoissonSampler::PoissonSampler(double lambda) : lambda_(lambda) {
   // P(X <= k) until the remaining tail is below double resolution
   double p = std::exp(-lambda), f = p;
   cdf_.push_back(f);
-  for (uint32_t k = 1; k < 200 && 1.0 - f > 1e-17; ++k) {
+  for (uint32_t k = 1; k < 200 && 1.0 - f > 0x1.0p-33; ++k) {
     p *= lambda / k;
     f += p;
     cdf_.push_back(f);

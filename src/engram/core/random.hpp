@@ -45,6 +45,9 @@ class RandomStream {
     uint64_t lo = next_u32() >> 6;  // 26 bits
     return static_cast<double>((hi << 26) | lo) * 0x1.0p-53;
   }
+  // Uniform in (0, 1) on a grid of 2^-32: one 32-bit word instead of two, for inversion of
+  // discrete distributions whose probabilities need no finer resolution.
+  double uniform32() { return (static_cast<double>(next_u32()) + 0.5) * 0x1.0p-32; }
   // Uniform in (0, 1], safe for log().
   double uniform_open0() { return 1.0 - uniform(); }
 
@@ -100,8 +103,10 @@ class RandomStream {
 };
 
 // Poisson counts with a fixed mean, drawn many times (e.g. per neuron and step): for small
-// means the cumulative distribution is tabulated once and a draw is one uniform number and
-// a short search; large means fall back to RandomStream::poisson.
+// means the cumulative distribution is tabulated once and a draw is one 32-bit uniform
+// number and a short count. Probabilities are thereby resolved to 2^-32 (2.3e-10); the
+// table stops where the remaining tail is below that. Large means fall back to
+// RandomStream::poisson.
 class PoissonSampler {
  public:
   explicit PoissonSampler(double lambda);
@@ -109,7 +114,7 @@ class PoissonSampler {
     if (cdf_.empty()) return r.poisson(lambda_);
     // branch-free count of table entries below u: cheaper than a search whose branch
     // the CPU cannot predict
-    const double u = r.uniform();
+    const double u = r.uniform32();
     const double* c = cdf_.data();
     const size_t n = cdf_.size() - 1;
     uint32_t k = 0;
