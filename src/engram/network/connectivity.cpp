@@ -95,7 +95,7 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
           if (!c.multapses && !seen.insert(x).second) continue;
           picked.push_back(x);
         }
-        std::sort(picked.begin(), picked.end());
+        // in draw order: the CSR rows are ordered by owner anyway, so sorting would buy nothing
         for (uint32_t x : picked) in ? on_synapse(x, o, nullptr) : on_synapse(o, x, nullptr);
       }
       break;
