@@ -28,6 +28,7 @@ struct RunArgs {
   std::string file;
   std::string out;
   std::optional<uint64_t> seed;
+  std::optional<uint32_t> threads;
   std::string duration;
   std::vector<std::string> sets;
   bool quiet = false;
@@ -38,6 +39,7 @@ ModelSpec load(const std::string& file, const RunArgs& a) {
   std::vector<Override> overrides;
   for (const auto& s : a.sets) overrides.push_back(parse_override(s));
   if (a.seed) overrides.push_back({"protocol.seed", std::to_string(*a.seed)});
+  if (a.threads) overrides.push_back({"protocol.threads", std::to_string(*a.threads)});
   if (!a.duration.empty()) overrides.push_back({"protocol.duration", "\"" + a.duration + "\""});
   if (file.empty())
     return load_model_text(kDefaultModel, "<default: brunel_ai>", kExamplesDir, overrides);
@@ -82,9 +84,11 @@ int cmd_run(const RunArgs& a) {
   const bool tty = isatty(STDERR_FILENO) && !a.quiet;
   if (!a.quiet)
     fmt::print(stderr,
-               "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}\n",
+               "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}, "
+               "{} thread{}\n",
                kVersion, spec.name, spec.populations.size(), spec.projections.size(),
-               spec.protocol.duration, spec.protocol.dt, spec.protocol.seed);
+               spec.protocol.duration, spec.protocol.dt, spec.protocol.seed, spec.protocol.threads,
+               spec.protocol.threads == 1 ? "" : "s");
   Simulation sim(spec);
   ProgressBar bar(tty);
   sim.run([&](double t, double total) { bar(t, total); });
@@ -150,6 +154,8 @@ int main(int argc, char** argv) {
                   "run directory (default runs/<model name>); an earlier run directory there is "
                   "replaced, anything else is refused");
   run->add_option("--seed", a.seed, "override protocol.seed");
+  run->add_option("--threads,-t", a.threads,
+                  "threads (override protocol.threads; default 1); the spikes do not depend on it");
   run->add_option("--duration", a.duration, "override protocol.duration, e.g. \"2 s\"");
   run->add_option("--set", a.sets, "override a model key: KEY=VALUE, e.g. population.exc.size=400")
       ->allow_extra_args(false);

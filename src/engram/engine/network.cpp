@@ -7,21 +7,56 @@
 
 namespace engram {
 
-uint64_t Network::synapse_count() const {
-  uint64_t n = 0;
-  for (const auto& p : projections) n += p.size();
+template <class F>
+size_t sum_over_synapses(const Network& net, F f) {
+  size_t n = 0;
+  for (uint32_t t = 0; t < net.threads; ++t)
+    for (uint32_t j = 0; j < net.projections.size(); ++j) n += f(net.shard(t, j));
   return n;
+}
+
+uint64_t Network::synapse_count() const {
+  return sum_over_synapses(*this, [](const Projection& p) { return p.size(); });
 }
 size_t Network::synapse_bytes() const {
-  size_t n = 0;
-  for (const auto& p : projections) n += p.synapse_bytes();
-  return n;
+  return sum_over_synapses(*this, [](const Projection& p) { return p.synapse_bytes(); });
 }
 size_t Network::index_bytes() const {
-  size_t n = 0;
-  for (const auto& p : projections) n += p.index_bytes();
-  return n;
+  return sum_over_synapses(*this, [](const Projection& p) { return p.index_bytes(); });
 }
+
+namespace {
+
+// The synapses of `full` onto targets [lo, hi), each row in its original order.
+Projection shard_of(const Projection& full, uint32_t lo, uint32_t hi) {
+  Projection s;
+  s.name = full.name;
+  s.from = full.from;
+  s.to = full.to;
+  s.receptor = full.receptor;
+  s.uniform_weight = full.uniform_weight;
+  s.uniform_delay = full.uniform_delay;
+  s.min_delay = full.min_delay;
+  s.max_delay = full.max_delay;
+  const size_t rows = full.row_offset.size() - 1;
+  s.row_offset.resize(rows + 1);
+  for (size_t i = 0; i < rows; ++i) {
+    s.row_offset[i] = static_cast<uint32_t>(s.target.size());
+    for (uint32_t k = full.row_offset[i]; k < full.row_offset[i + 1]; ++k) {
+      if (full.target[k] < lo || full.target[k] >= hi) continue;
+      s.target.push_back(full.target[k]);
+      if (!full.weight.empty()) s.weight.push_back(full.weight[k]);
+      if (!full.delay.empty()) s.delay.push_back(full.delay[k]);
+    }
+  }
+  s.row_offset[rows] = static_cast<uint32_t>(s.target.size());
+  s.target.shrink_to_fit();
+  s.weight.shrink_to_fit();
+  s.delay.shrink_to_fit();
+  return s;
+}
+
+}  // namespace
 size_t Network::buffer_bytes() const {
   size_t n = 0;
   for (const auto& p : populations) n += p.inputs.bytes();
@@ -89,6 +124,21 @@ Network build_network(const ModelSpec& spec) {
       if (net.projections[j].from == k) pop.outgoing.push_back(j);
     net.populations.push_back(std::move(pop));
     offset += ps.size;
+  }
+  net.threads = spec.protocol.threads;
+  if (net.threads > 1) {
+    net.shards.resize(net.threads);
+    for (uint32_t t = 0; t < net.threads; ++t)
+      for (auto& pr : net.projections) {
+        auto [lo, hi] = net.range(pr.to, t);
+        net.shards[t].push_back(shard_of(pr, lo, hi));
+      }
+    for (auto& pr : net.projections) {  // keep the metadata only
+      pr.row_offset = {};
+      pr.target = {};
+      pr.weight = {};
+      pr.delay = {};
+    }
   }
   for (const auto& st : spec.stimuli) {
     auto& pop = net.populations[st.target];

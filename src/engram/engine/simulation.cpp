@@ -13,10 +13,23 @@
 // Since every delay is >= m, a delivered spike always lands in a slot not yet read. The
 // fixed delivery order makes every floating-point sum into a target's slot happen in the
 // same order for any partition of the neurons.
+//
+// Threads (OpenMP): thread t owns a contiguous range of every population (Network::range)
+// and does steps 1-3 and the delivery for those neurons only, into its own shard of every
+// projection; no two threads write the same memory, and a thread's next interval needs only
+// what it delivered itself. The threads meet once per interval: one of them merges their
+// spike lists in (step, population, thread) order, which is (step, global id) order, for the
+// statistics, the spike recorders and the delivery. So the spikes are bitwise the same for
+// any number of threads, at two barriers per min-delay interval.
 #include "engram/engine/simulation.hpp"
 
 #include <chrono>
 #include <cmath>
+#include <exception>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -35,18 +48,18 @@ Simulation::Simulation(const ModelSpec& spec)
       build_start_(std::chrono::steady_clock::now()),
       net_(build_network(spec_)),
       stimuli_(make_stimuli(spec_, net_)),
-      recorders_(spec_, net_) {
+      recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
   const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
   for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin);
   build_s_ = seconds_since(build_start_);
 }
 
-void Simulation::deliver() {
+void Simulation::deliver(uint32_t thread) {
   for (const Spike& sp : interval_spikes_) {
     const Population& src = net_.populations[sp.population];
     for (uint32_t pj : src.outgoing) {
-      const Projection& pr = net_.projections[pj];
+      const Projection& pr = net_.shard(thread, pj);
       Population& dst = net_.populations[pr.to];
       const uint32_t begin = pr.row_offset[sp.neuron], end = pr.row_offset[sp.neuron + 1];
       if (begin == end) continue;
@@ -68,7 +81,6 @@ void Simulation::deliver() {
       }
     }
   }
-  interval_spikes_.clear();
 }
 
 void Simulation::check_finite(int64_t step) const {
@@ -89,40 +101,71 @@ void Simulation::check_finite(int64_t step) const {
   }
 }
 
+void Simulation::advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& scratch) {
+  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
+  for (uint32_t p = 0; p < n_pops; ++p) fired_[t][p].clear();
+  for (int64_t s = first; s < end; ++s) {
+    for (uint32_t p = 0; p < n_pops; ++p) {
+      auto& pop = net_.populations[p];
+      auto [lo, hi] = net_.range(p, t);
+      if (!pop.i_stim.empty()) std::fill(pop.i_stim.begin() + lo, pop.i_stim.begin() + hi, 0.0);
+    }
+    for (auto& st : stimuli_) st.apply(s, net_, t);
+    for (uint32_t p = 0; p < n_pops; ++p) {
+      Population& pop = net_.populations[p];
+      auto [lo, hi] = net_.range(p, t);
+      if (lo == hi) continue;
+      auto& syn = scratch.syn[p];
+      for (uint32_t r = 0; r < syn.size(); ++r) syn[r] = pop.inputs.slot(r, s);
+      StepInput in{s, syn, pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
+      scratch.spiked.clear();
+      pop.group->update(in, lo, hi, scratch.spiked);
+      for (uint32_t n : scratch.spiked) fired_[t][p].push_back(Fired{s, n});
+    }
+    recorders_.sample(s + 1, net_, t);
+  }
+}
+
+void Simulation::merge(int64_t first, int64_t end) {
+  // (step, population, thread) order = (step, global id) order
+  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
+  const uint32_t n_threads = net_.threads;
+  interval_spikes_.clear();
+  cursor_.assign(static_cast<size_t>(n_threads) * n_pops, 0);
+  for (int64_t s = first; s < end; ++s)
+    for (uint32_t p = 0; p < n_pops; ++p)
+      for (uint32_t u = 0; u < n_threads; ++u) {
+        const auto& list = fired_[u][p];
+        size_t& c = cursor_[u * n_pops + p];
+        const size_t from = c;
+        spiked_.clear();
+        for (; c < list.size() && list[c].step == s; ++c) spiked_.push_back(list[c].neuron);
+        if (c == from) continue;
+        auto& st = stats_[p];
+        for (uint32_t n : spiked_) st.add(n, s);
+        recorders_.on_spikes(p, s, spiked_);
+        if (!net_.populations[p].outgoing.empty())
+          for (uint32_t n : spiked_) interval_spikes_.push_back(Spike{s, p, n});
+      }
+}
+
 void Simulation::run(const ProgressFn& progress) {
   auto t0 = std::chrono::steady_clock::now();
   const int64_t m = net_.projections.empty() ? 1 : net_.min_delay;
   const double total_ms = static_cast<double>(n_steps_) * net_.dt;
-  std::vector<StepInput> inputs(net_.populations.size());
-  std::vector<std::vector<SynInput*>> syn(net_.populations.size());
-  for (size_t p = 0; p < net_.populations.size(); ++p)
-    syn[p].resize(net_.populations[p].inputs.receptors());
-
+  const uint32_t n_threads = net_.threads;
+  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
   const int64_t check_every = std::max<int64_t>(1, std::llround(1.0 / net_.dt));
   int64_t next_check = 0;
-  recorders_.sample(0, net_);
-  for (int64_t T = 0; T < n_steps_; T += m) {
-    const int64_t end = std::min(T + m, n_steps_);
-    for (int64_t s = T; s < end; ++s) {
-      for (auto& pop : net_.populations)
-        if (!pop.i_stim.empty()) std::fill(pop.i_stim.begin(), pop.i_stim.end(), 0.0);
-      for (auto& st : stimuli_) st.apply(s, net_);
-      for (uint32_t p = 0; p < net_.populations.size(); ++p) {
-        Population& pop = net_.populations[p];
-        for (uint32_t r = 0; r < syn[p].size(); ++r) syn[p][r] = pop.inputs.slot(r, s);
-        StepInput in{s, syn[p], pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
-        spiked_.clear();
-        pop.group->update(in, 0, pop.size, spiked_);
-        if (spiked_.empty()) continue;
-        auto& st = stats_[p];
-        for (uint32_t n : spiked_) st.add(n, s);
-        recorders_.on_spikes(p, s, spiked_);
-        if (!pop.outgoing.empty())
-          for (uint32_t n : spiked_) interval_spikes_.push_back(Spike{s, p, n});
-      }
-      recorders_.sample(s + 1, net_);
-    }
-    deliver();
+  fired_.assign(n_threads, std::vector<std::vector<Fired>>(n_pops));
+  auto make_scratch = [&] {
+    ThreadScratch sc;
+    sc.syn.resize(n_pops);
+    for (uint32_t p = 0; p < n_pops; ++p) sc.syn[p].resize(net_.populations[p].inputs.receptors());
+    return sc;
+  };
+  // the serial part between intervals; false stops the run
+  auto between_intervals = [&](int64_t end) {
     // a blow-up is caught within about a millisecond of simulated time; checking every step
     // would cost as much as a cheap neuron update
     if (end >= next_check || end == n_steps_) {
@@ -130,6 +173,49 @@ void Simulation::run(const ProgressFn& progress) {
       next_check = end + check_every;
     }
     if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
+  };
+
+  for (uint32_t t = 0; t < n_threads; ++t) recorders_.sample(0, net_, t);
+  if (n_threads == 1) {
+    // no OpenMP constructs at all: even a one-thread team pays for its barriers
+    ThreadScratch scratch = make_scratch();
+    for (int64_t T = 0; T < n_steps_; T += m) {
+      const int64_t end = std::min(T + m, n_steps_);
+      advance(0, T, end, scratch);
+      merge(T, end);
+      deliver(0);
+      between_intervals(end);
+    }
+  } else {
+    std::exception_ptr failure;
+    bool stop = false;
+#pragma omp parallel num_threads(n_threads)
+    {
+#ifdef _OPENMP
+      const auto t = static_cast<uint32_t>(omp_get_thread_num());
+#else
+      const uint32_t t = 0;
+#endif
+      ThreadScratch scratch = make_scratch();
+      for (int64_t T = 0; T < n_steps_ && !stop; T += m) {
+        const int64_t end = std::min(T + m, n_steps_);
+        advance(t, T, end, scratch);
+#pragma omp barrier
+#pragma omp single
+        {
+          merge(T, end);
+          try {
+            between_intervals(end);
+          } catch (...) {
+            // exceptions must not leave the parallel region: stop all threads, rethrow after
+            failure = std::current_exception();
+            stop = true;
+          }
+        }            // implicit barrier: the merged list is complete and every thread sees `stop`
+        deliver(t);  // into this thread's targets only: its next interval may start at once
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
   }
   sim_s_ = seconds_since(t0);
 }

@@ -37,7 +37,20 @@ class Simulation {
     uint32_t population;
     uint32_t neuron;
   };
-  void deliver();
+  struct Fired {
+    int64_t step;
+    uint32_t neuron;
+  };
+  struct ThreadScratch {
+    std::vector<std::vector<SynInput*>> syn;  // per population: the slots of the step
+    std::vector<uint32_t> spiked;
+  };
+  // Steps [first, end) for the neurons of thread t.
+  void advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& scratch);
+  // The threads' spikes of the interval, in (step, global id) order, into the statistics,
+  // the spike recorders and the list to deliver.
+  void merge(int64_t first, int64_t end);
+  void deliver(uint32_t thread);
   void check_finite(int64_t step) const;
 
   ModelSpec spec_;
@@ -47,7 +60,9 @@ class Simulation {
   Recorders recorders_;
   std::vector<SpikeStatistics> stats_;
   std::vector<Spike> interval_spikes_;
-  std::vector<uint32_t> spiked_;
+  std::vector<uint32_t> spiked_;                        // scratch of the merge
+  std::vector<size_t> cursor_;                          // scratch of the merge
+  std::vector<std::vector<std::vector<Fired>>> fired_;  // [thread][population], one interval
   double build_s_ = 0, sim_s_ = 0;
   int64_t n_steps_ = 0;
 };

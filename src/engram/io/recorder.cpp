@@ -6,7 +6,7 @@
 
 namespace engram {
 
-Recorders::Recorders(const ModelSpec& spec, const Network& net)
+Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
     : dt_(net.dt), by_population_(net.populations.size(), -1) {
   for (const auto& r : spec.records) {
     const auto pop = static_cast<uint32_t>(r.population);
@@ -48,6 +48,17 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net)
       rec.first_k = (start_k + rec.interval_steps - 1) / rec.interval_steps * rec.interval_steps;
       rec.last_k = std::isfinite(r.stop) ? std::llround(std::floor(r.stop / net.dt + 1e-9))
                                          : std::numeric_limits<int64_t>::max();
+      rec.last_k = std::min(rec.last_k, n_steps);
+      rec.samples = rec.last_k >= rec.first_k
+                        ? static_cast<size_t>((rec.last_k - rec.first_k) / rec.interval_steps + 1)
+                        : 0;
+      rec.data.assign(rec.samples * rec.neurons.size(), 0.0);
+      rec.columns_of_thread.resize(net.threads);
+      for (uint32_t c = 0; c < rec.neurons.size(); ++c)
+        for (uint32_t t = 0; t < net.threads; ++t) {
+          auto [lo, hi] = net.range(pop, t);
+          if (rec.neurons[c] >= lo && rec.neurons[c] < hi) rec.columns_of_thread[t].push_back(c);
+        }
       states_.push_back(std::move(rec));
     }
   }
@@ -68,12 +79,13 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
   }
 }
 
-void Recorders::sample(int64_t k, Network& net) {
+void Recorders::sample(int64_t k, Network& net, uint32_t thread) {
   for (auto& rec : states_) {
     if (k % rec.interval_steps != 0 || k < rec.first_k || k > rec.last_k) continue;
+    const auto row = static_cast<size_t>((k - rec.first_k) / rec.interval_steps);
+    const size_t n = rec.neurons.size();
     auto values = net.populations[rec.population].group->state(rec.state);
-    for (uint32_t n : rec.neurons) rec.data.push_back(values[n]);
-    ++rec.samples;
+    for (uint32_t c : rec.columns_of_thread[thread]) rec.data[row * n + c] = values[rec.neurons[c]];
   }
 }
 

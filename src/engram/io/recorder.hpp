@@ -25,18 +25,21 @@ struct StateRecording {
   std::vector<uint32_t> neurons;
   int64_t interval_steps = 1;
   int64_t first_k = 0, last_k = 0;  // sampling points k·dt within [start, stop]
-  std::vector<double> data;         // samples × neurons, row-major
+  std::vector<double> data;         // samples × neurons, row-major, allocated up front
   size_t samples = 0;
+  std::vector<std::vector<uint32_t>> columns_of_thread;  // the columns each thread samples
 };
 
 class Recorders {
  public:
-  Recorders(const ModelSpec& spec, const Network& net);
+  // n_steps: the steps the run will take (state recordings are allocated for them).
+  Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps);
 
   // A population's spikes in a step, stamped (step+1)·dt.
   void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked);
   // Sampling point at time index k (time k·dt), after the update of step k-1 (k=0: initial).
-  void sample(int64_t k, Network& net);
+  // Each thread samples the neurons it owns; threads write disjoint entries.
+  void sample(int64_t k, Network& net, uint32_t thread);
 
   // Index into spikes() for a population, or -1.
   int spike_recording_of(uint32_t population) const { return by_population_[population]; }

@@ -37,6 +37,7 @@ json make_summary(const Simulation& sim) {
   s["engram_version"] = kVersion;
   s["model"] = {{"name", spec.name}, {"file", spec.file}, {"hash", spec.hash}};
   s["seed"] = spec.protocol.seed;
+  s["threads"] = net.threads;
   s["dt_ms"] = net.dt;
   s["duration_ms"] = duration_ms;
   const double rtf = duration_ms > 0 ? sim.sim_seconds() / (duration_ms * 1e-3) : 0.0;

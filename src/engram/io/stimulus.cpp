@@ -12,8 +12,22 @@ Stimulus::Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net)
   if (spec.neurons.empty()) {
     targets_.resize(pop.size);
     for (uint32_t i = 0; i < pop.size; ++i) targets_[i] = i;
+    per_target_ = spec.per_target;
   } else {
-    targets_ = spec.neurons;
+    // ascending, so each thread's targets are one contiguous span
+    std::vector<size_t> order(spec.neurons.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return spec.neurons[a] < spec.neurons[b]; });
+    for (size_t k : order) {
+      targets_.push_back(spec.neurons[k]);
+      if (!spec.per_target.empty()) per_target_.push_back(spec.per_target[k]);
+    }
+  }
+  for (uint32_t t = 0; t <= net.threads; ++t) {
+    const uint32_t first = t < net.threads ? net.range(spec.target, t).first : pop.size;
+    thread_first_.push_back(static_cast<size_t>(
+        std::lower_bound(targets_.begin(), targets_.end(), first) - targets_.begin()));
   }
   // step s covers [s dt, (s+1) dt); it is active when start <= s dt < stop
   first_step_ = static_cast<int64_t>(std::ceil(spec.start / dt_ - 1e-9));
@@ -51,8 +65,9 @@ double Stimulus::amplitude_at(double t) const {
   return as[k] + f * (as[k + 1] - as[k]);
 }
 
-void Stimulus::apply(int64_t step, Network& net) {
+void Stimulus::apply(int64_t step, Network& net, uint32_t thread) {
   if (step < first_step_ || step > last_step_) return;
+  const size_t k0 = thread_first_[thread], k1 = thread_first_[thread + 1];
   auto& pop = net.populations[spec_.target];
   switch (spec_.kind) {
     case StimulusKind::dc:
@@ -60,23 +75,23 @@ void Stimulus::apply(int64_t step, Network& net) {
     case StimulusKind::waveform: {
       // piecewise-linear waveforms are sampled at the middle of the step (second order)
       const double t = (static_cast<double>(step) + (spec_.linear ? 0.5 : 0.0)) * dt_;
-      if (!spec_.per_target.empty()) {
-        for (size_t k = 0; k < targets_.size(); ++k) pop.i_stim[targets_[k]] += spec_.per_target[k];
+      if (!per_target_.empty()) {
+        for (size_t k = k0; k < k1; ++k) pop.i_stim[targets_[k]] += per_target_[k];
         break;
       }
       const double a = amplitude_at(t);
-      for (uint32_t i : targets_) pop.i_stim[i] += a;
+      for (size_t k = k0; k < k1; ++k) pop.i_stim[targets_[k]] += a;
       break;
     }
     case StimulusKind::noise:
-      for (size_t k = 0; k < targets_.size(); ++k) {
+      for (size_t k = k0; k < k1; ++k) {
         pop.i_stim[targets_[k]] += ou_[k];
         ou_[k] = spec_.mean + (ou_[k] - spec_.mean) * ou_decay_ + ou_kick_ * streams_[k].normal();
       }
       break;
     case StimulusKind::poisson: {
       SynInput* slot = pop.inputs.slot(static_cast<uint32_t>(spec_.receptor), step);
-      for (size_t k = 0; k < targets_.size(); ++k) {
+      for (size_t k = k0; k < k1; ++k) {
         slot[targets_[k]] += spec_.weight * poisson_(streams_[k]);
       }
       break;

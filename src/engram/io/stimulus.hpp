@@ -18,15 +18,17 @@ namespace engram {
 class Stimulus {
  public:
   Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net);
-  // Adds this stimulus's contribution for step `step`.
-  void apply(int64_t step, Network& net);
+  // Adds this stimulus's contribution for step `step` to the targets owned by `thread`.
+  void apply(int64_t step, Network& net, uint32_t thread = 0);
 
  private:
   double amplitude_at(double t) const;  // current clamps, pA
 
   StimulusSpec spec_;
-  std::vector<uint32_t> targets_;   // local indices
-  int64_t first_step_, last_step_;  // active steps [first, last]
+  std::vector<uint32_t> targets_;     // local indices, ascending
+  std::vector<double> per_target_;    // dc amplitudes aligned with targets_, if given
+  std::vector<size_t> thread_first_;  // targets_[thread_first_[t], thread_first_[t+1]) are t's
+  int64_t first_step_, last_step_;    // active steps [first, last]
   double dt_;
   // noise: OU state per target; noise & poisson: a stream per target
   std::vector<double> ou_;

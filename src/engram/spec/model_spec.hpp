@@ -34,6 +34,7 @@ struct ProtocolSpec {
   double duration = 1000;  // ms
   uint64_t seed = 1;
   std::string integrator = "auto";
+  uint32_t threads = 1;  // threads of the engine; results do not depend on it
 };
 
 enum class CellKind { unspecified, excitatory, inhibitory };

@@ -68,6 +68,10 @@ ProtocolSpec read_protocol(const toml::table& root, ReadContext& ctx) {
   if (seed < 0) r.fail("seed", "must be >= 0");
   p.seed = static_cast<uint64_t>(seed);
   p.integrator = r.string("integrator", std::string("auto"));
+  const int64_t threads = r.integer("threads", 1);
+  if (threads < 1 || threads > 1024)
+    r.fail("threads", fmt::format("must be in [1, 1024], got {}", threads));
+  p.threads = static_cast<uint32_t>(threads);
   r.finish();
   return p;
 }
