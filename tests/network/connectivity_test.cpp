@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -224,6 +225,44 @@ TEST(Connectivity, SameSeedSameSynapsesOtherSeedOther) {
   EXPECT_EQ(a.target, b.target);
   EXPECT_EQ(a.weight, b.weight);
   EXPECT_NE(a.target, c.target);
+}
+
+TEST(Connectivity, ThreadShardsAreTheWholeProjectionSplitByTarget) {
+  // every rule, with drawn weights and delays: a shard built on its own holds exactly the
+  // synapses of the whole projection onto its targets, in row order, with the same values
+  const char* rules[] = {
+      R"({ rule = "all_to_all", autapses = false })",
+      R"({ rule = "one_to_one" })",
+      R"({ rule = "fixed_probability", p = 0.2 })",
+      R"({ rule = "fixed_indegree", k = 9, multapses = false })",
+      R"({ rule = "fixed_outdegree", k = 13 })",
+      R"({ rule = "from_file", file = "connections.csv" })",
+  };
+  for (const char* rule : rules) {
+    const auto model = two_populations(
+        50, 50, rule,
+        R"({ weight = { normal = { mean = "10 pA", sd = "3 pA" } }, delay = { uniform = ["0.5 ms", "3 ms"] } })",
+        true);
+    const auto spec = test::spec_from(model);
+    const Projection whole = build_projection(spec, 0);
+    ASSERT_GT(whole.size(), 0u) << rule;
+    size_t total = 0;
+    for (uint32_t lo : {0u, 17u, 33u}) {
+      const uint32_t hi = lo == 0 ? 17 : lo == 17 ? 33 : 50;
+      const Projection shard = build_projection(spec, 0, lo, hi);
+      total += shard.size();
+      for (uint32_t i = 0; i + 1 < whole.row_offset.size(); ++i) {
+        std::vector<std::tuple<uint32_t, float, uint16_t>> expected, got;
+        for (uint32_t k = whole.row_offset[i]; k < whole.row_offset[i + 1]; ++k)
+          if (whole.target[k] >= lo && whole.target[k] < hi)
+            expected.emplace_back(whole.target[k], whole.weight[k], whole.delay[k]);
+        for (uint32_t k = shard.row_offset[i]; k < shard.row_offset[i + 1]; ++k)
+          got.emplace_back(shard.target[k], shard.weight[k], shard.delay[k]);
+        ASSERT_EQ(got, expected) << rule << " row " << i << " shard [" << lo << ", " << hi << ")";
+      }
+    }
+    EXPECT_EQ(total, whole.size()) << rule;
+  }
 }
 
 TEST(Random, StreamsAreKeyedAndReproducible) {

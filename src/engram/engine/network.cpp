@@ -1,6 +1,7 @@
 #include "engram/engine/network.hpp"
 
 #include <algorithm>
+#include <exception>
 
 #include "engram/core/random.hpp"
 #include "engram/network/connectivity.hpp"
@@ -25,38 +26,6 @@ size_t Network::index_bytes() const {
   return sum_over_synapses(*this, [](const Projection& p) { return p.index_bytes(); });
 }
 
-namespace {
-
-// The synapses of `full` onto targets [lo, hi), each row in its original order.
-Projection shard_of(const Projection& full, uint32_t lo, uint32_t hi) {
-  Projection s;
-  s.name = full.name;
-  s.from = full.from;
-  s.to = full.to;
-  s.receptor = full.receptor;
-  s.uniform_weight = full.uniform_weight;
-  s.uniform_delay = full.uniform_delay;
-  s.min_delay = full.min_delay;
-  s.max_delay = full.max_delay;
-  const size_t rows = full.row_offset.size() - 1;
-  s.row_offset.resize(rows + 1);
-  for (size_t i = 0; i < rows; ++i) {
-    s.row_offset[i] = static_cast<uint32_t>(s.target.size());
-    for (uint32_t k = full.row_offset[i]; k < full.row_offset[i + 1]; ++k) {
-      if (full.target[k] < lo || full.target[k] >= hi) continue;
-      s.target.push_back(full.target[k]);
-      if (!full.weight.empty()) s.weight.push_back(full.weight[k]);
-      if (!full.delay.empty()) s.delay.push_back(full.delay[k]);
-    }
-  }
-  s.row_offset[rows] = static_cast<uint32_t>(s.target.size());
-  s.target.shrink_to_fit();
-  s.weight.shrink_to_fit();
-  s.delay.shrink_to_fit();
-  return s;
-}
-
-}  // namespace
 size_t Network::buffer_bytes() const {
   size_t n = 0;
   for (const auto& p : populations) n += p.inputs.bytes();
@@ -72,8 +41,50 @@ Network build_network(const ModelSpec& spec) {
   Network net;
   net.dt = spec.protocol.dt;
   net.seed = spec.protocol.seed;
-  for (uint32_t i = 0; i < spec.projections.size(); ++i)
-    net.projections.push_back(build_projection(spec, i));
+  // With threads, each thread draws its own shard of every projection (the synapses onto
+  // its targets), in parallel; a shard is what the thread alone reads and writes later.
+  net.threads = spec.protocol.threads;
+  const auto n_proj = static_cast<uint32_t>(spec.projections.size());
+  if (net.threads == 1) {
+    for (uint32_t j = 0; j < n_proj; ++j) net.projections.push_back(build_projection(spec, j));
+  } else {
+    net.shards.assign(net.threads, std::vector<Projection>(n_proj));
+    std::exception_ptr failure;
+#pragma omp parallel for num_threads(net.threads) schedule(static, 1)
+    for (uint32_t t = 0; t < net.threads; ++t) {
+      try {
+        for (uint32_t j = 0; j < n_proj; ++j) {
+          const uint64_t n = spec.populations[spec.projections[j].to].size;
+          net.shards[t][j] = build_projection(spec, j, static_cast<uint32_t>(n * t / net.threads),
+                                              static_cast<uint32_t>(n * (t + 1) / net.threads));
+        }
+      } catch (...) {
+#pragma omp critical
+        failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    for (uint32_t j = 0; j < n_proj; ++j) {
+      Projection meta;  // metadata only; delays over all shards
+      const Projection& first = net.shards[0][j];
+      meta.name = first.name;
+      meta.from = first.from;
+      meta.to = first.to;
+      meta.receptor = first.receptor;
+      meta.uniform_weight = first.uniform_weight;
+      meta.uniform_delay = first.uniform_delay;
+      meta.min_delay = UINT16_MAX;
+      meta.max_delay = 0;
+      for (uint32_t t = 0; t < net.threads; ++t) {
+        const Projection& s = net.shards[t][j];
+        if (s.size() == 0 && !s.delay.empty()) continue;
+        meta.min_delay = std::min(meta.min_delay, s.min_delay);
+        meta.max_delay = std::max(meta.max_delay, s.max_delay);
+      }
+      if (meta.min_delay > meta.max_delay) meta.min_delay = meta.max_delay = meta.uniform_delay;
+      net.projections.push_back(std::move(meta));
+    }
+  }
   if (!net.projections.empty()) {
     net.min_delay = net.max_delay = net.projections[0].min_delay;
     for (const auto& p : net.projections) {
@@ -125,21 +136,7 @@ Network build_network(const ModelSpec& spec) {
     net.populations.push_back(std::move(pop));
     offset += ps.size;
   }
-  net.threads = spec.protocol.threads;
-  if (net.threads > 1) {
-    net.shards.resize(net.threads);
-    for (uint32_t t = 0; t < net.threads; ++t)
-      for (auto& pr : net.projections) {
-        auto [lo, hi] = net.range(pr.to, t);
-        net.shards[t].push_back(shard_of(pr, lo, hi));
-      }
-    for (auto& pr : net.projections) {  // keep the metadata only
-      pr.row_offset = {};
-      pr.target = {};
-      pr.weight = {};
-      pr.delay = {};
-    }
-  }
+
   for (const auto& st : spec.stimuli) {
     auto& pop = net.populations[st.target];
     if (st.kind != StimulusKind::poisson && pop.i_stim.empty()) pop.i_stim.assign(pop.size, 0.0);

@@ -25,14 +25,17 @@ double draw(const Distribution& d, RandomStream& r) {
 
 namespace {
 
-// Visits every synapse of a projection, grouped by the neuron whose stream draws it
-// ("owner": the target, or the source for fixed_outdegree). on_owner(gid) opens a group;
-// on_synapse(pre, post, listed) follows, with `listed` set for from_list.
+// Visits the synapses of a projection onto targets [lo, hi), grouped by the neuron whose
+// stream draws them ("owner": the target, or the source for fixed_outdegree).
+// on_owner(gid) opens a group; on_synapse(pre, post, listed) follows, with `listed` set for
+// from_list. A source-owned group is visited whole, targets outside [lo, hi) included, so
+// that the caller can keep the owner's weight and delay streams aligned.
 template <class OnOwner, class OnSynapse>
-void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t post_off,
-               OnOwner&& on_owner, OnSynapse&& on_synapse) {
+void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t post_off, uint32_t lo,
+               uint32_t hi, OnOwner&& on_owner, OnSynapse&& on_synapse) {
   const ProjectionSpec& p = m.projections[index];
-  const uint32_t n_pre = m.populations[p.from].size, n_post = m.populations[p.to].size;
+  const uint32_t n_pre = m.populations[p.from].size;
+  hi = std::min(hi, m.populations[p.to].size);
   const bool same = p.from == p.to;
   const ConnectSpec& c = p.connect;
   const uint64_t seed = m.protocol.seed;
@@ -43,14 +46,14 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
 
   switch (c.rule) {
     case ConnectRule::all_to_all:
-      for (uint32_t j = 0; j < n_post; ++j) {
+      for (uint32_t j = lo; j < hi; ++j) {
         on_owner(post_off + j);
         for (uint32_t i = 0; i < n_pre; ++i)
           if (!autapse(i, j)) on_synapse(i, j, nullptr);
       }
       break;
     case ConnectRule::one_to_one:
-      for (uint32_t j = 0; j < n_post; ++j) {
+      for (uint32_t j = lo; j < hi; ++j) {
         on_owner(post_off + j);
         on_synapse(j, j, nullptr);
       }
@@ -59,7 +62,7 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       // Geometric skipping: the gap to the next connected source is geometric with
       // parameter p, so the cost is proportional to the synapses made, not to n_pre.
       const double log1mp = c.p < 1 ? std::log1p(-c.p) : 0.0;
-      for (uint32_t j = 0; j < n_post; ++j) {
+      for (uint32_t j = lo; j < hi; ++j) {
         on_owner(post_off + j);
         if (c.p <= 0) continue;
         RandomStream r(seed, purpose, post_off + j);
@@ -82,9 +85,11 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
     case ConnectRule::fixed_indegree:
     case ConnectRule::fixed_outdegree: {
       const bool in = c.rule == ConnectRule::fixed_indegree;
+      const uint32_t n_post = m.populations[p.to].size;
       const uint32_t n_owner = in ? n_post : n_pre, pool = in ? n_pre : n_post;
       const uint32_t owner_off = in ? post_off : pre_off;
-      for (uint32_t o = 0; o < n_owner; ++o) {
+      const uint32_t first = in ? lo : 0, last = in ? hi : n_owner;
+      for (uint32_t o = first; o < last; ++o) {
         on_owner(owner_off + o);
         RandomStream r(seed, purpose, owner_off + o);
         picked.clear();
@@ -109,6 +114,7 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       int64_t current = -1;
       for (uint32_t idx : order) {
         const auto& e = c.list[idx];
+        if (e.post < lo || e.post >= hi) continue;
         if (static_cast<int64_t>(e.post) != current) {
           current = e.post;
           on_owner(post_off + e.post);
@@ -128,7 +134,7 @@ uint32_t population_offset(const ModelSpec& m, int pop) {
 
 }  // namespace
 
-Projection build_projection(const ModelSpec& m, uint32_t index) {
+Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uint32_t hi) {
   const ProjectionSpec& ps = m.projections[index];
   const uint32_t n_pre = m.populations[ps.from].size;
   const uint32_t pre_off = population_offset(m, ps.from), post_off = population_offset(m, ps.to);
@@ -144,9 +150,11 @@ Projection build_projection(const ModelSpec& m, uint32_t index) {
   // pass 1: count synapses per source
   std::vector<uint64_t> count(n_pre + 1, 0);
   bool listed_weights = false, listed_delays = false;
+  const auto mine = [&](uint32_t post) { return post >= lo && post < hi; };
   enumerate(
-      m, index, pre_off, post_off, [](uint32_t) {},
-      [&](uint32_t pre, uint32_t, const ListedSynapse* e) {
+      m, index, pre_off, post_off, lo, hi, [](uint32_t) {},
+      [&](uint32_t pre, uint32_t post, const ListedSynapse* e) {
+        if (!mine(post)) return;
         ++count[pre];
         if (e) {
           listed_weights |= e->weight.has_value();
@@ -186,19 +194,22 @@ Projection build_projection(const ModelSpec& m, uint32_t index) {
   RandomStream wr(seed, purpose_word(Purpose::weight, index), 0);
   RandomStream dr(seed, purpose_word(Purpose::delay, index), 0);
   enumerate(
-      m, index, pre_off, post_off,
+      m, index, pre_off, post_off, lo, hi,
       [&](uint32_t owner) {
         wr = RandomStream(seed, purpose_word(Purpose::weight, index), owner);
         dr = RandomStream(seed, purpose_word(Purpose::delay, index), owner);
       },
       [&](uint32_t pre, uint32_t post, const ListedSynapse* e) {
-        uint32_t k = cursor[pre]++;
+        // draw for every synapse of the owner, stored or not, to keep its streams aligned
+        const double w =
+            own_weight ? ((e && e->weight) ? *e->weight : clip(draw(ps.weight, wr))) : 0;
+        const uint16_t d =
+            own_delay ? steps_of((e && e->delay) ? *e->delay : draw(ps.delay, dr)) : 0;
+        if (!mine(post)) return;
+        const uint32_t k = cursor[pre]++;
         pr.target[k] = post;
-        if (own_weight) {
-          double w = (e && e->weight) ? *e->weight : clip(draw(ps.weight, wr));
-          pr.weight[k] = static_cast<float>(w);
-        }
-        if (own_delay) pr.delay[k] = steps_of((e && e->delay) ? *e->delay : draw(ps.delay, dr));
+        if (own_weight) pr.weight[k] = static_cast<float>(w);
+        if (own_delay) pr.delay[k] = d;
       });
 
   if (own_delay && total > 0) {

@@ -6,12 +6,18 @@
 // so the synapses do not depend on how neurons are split across threads or ranks. The
 // rule is evaluated twice with the same streams: once to count synapses per source, once
 // to fill the CSR arrays, so no temporary list of all synapses is needed.
+#include <cstdint>
+
 #include "engram/network/projection.hpp"
 #include "engram/spec/model_spec.hpp"
 
 namespace engram {
 
-Projection build_projection(const ModelSpec& spec, uint32_t index);
+// The synapses of projection `index` onto targets [lo, hi) of its target population (a
+// thread's shard; by default all). A shard holds each row's synapses in the order of the
+// whole projection, with the same weights and delays.
+Projection build_projection(const ModelSpec& spec, uint32_t index, uint32_t lo = 0,
+                            uint32_t hi = UINT32_MAX);
 
 // Draws one value of a distribution (used for weights, delays and initial states).
 class RandomStream;
