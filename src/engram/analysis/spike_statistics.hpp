@@ -11,17 +11,20 @@ namespace engram {
 class SpikeStatistics {
  public:
   // bin_steps: width of the bins of the population spike count (synchrony measure).
-  SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps)
+  // threads: each thread adds the spikes of its own neurons (the per-neuron entries are
+  // disjoint) into its own bins, so no two threads write the same memory.
+  SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps, uint32_t threads = 1)
       : count_(size, 0),
         last_(size, -1),
         isi_sum_(size, 0),
         isi_sq_(size, 0),
         bin_steps_(std::max<int64_t>(1, bin_steps)),
-        bins_(static_cast<size_t>(std::max<int64_t>(1, n_steps / bin_steps_))) {}
+        bins_(threads, std::vector<uint32_t>(
+                           static_cast<size_t>(std::max<int64_t>(1, n_steps / bin_steps_)))) {}
 
-  void add(uint32_t neuron, int64_t step) {
+  void add(uint32_t neuron, int64_t step, uint32_t thread = 0) {
     const auto b = static_cast<size_t>(step / bin_steps_);
-    if (b < bins_.size()) ++bins_[b];
+    if (b < bins_[thread].size()) ++bins_[thread][b];
     if (last_[neuron] >= 0) {
       const double isi = static_cast<double>(step - last_[neuron]);
       isi_sum_[neuron] += isi;
@@ -42,11 +45,13 @@ class SpikeStatistics {
   // independent Poisson neurons, far above 1 when neurons fire together.
   double population_fano() const {
     double sum = 0, sq = 0;
-    for (auto c : bins_) {
+    for (size_t b = 0; b < bins_[0].size(); ++b) {
+      double c = 0;
+      for (const auto& bins : bins_) c += bins[b];
       sum += c;
-      sq += static_cast<double>(c) * c;
+      sq += c * c;
     }
-    const double n = static_cast<double>(bins_.size());
+    const double n = static_cast<double>(bins_[0].size());
     const double mean = sum / n;
     return mean > 0 ? (sq / n - mean * mean) / mean : std::nan("");
   }
@@ -72,7 +77,7 @@ class SpikeStatistics {
   std::vector<int64_t> last_;
   std::vector<double> isi_sum_, isi_sq_;
   int64_t bin_steps_;
-  std::vector<uint32_t> bins_;
+  std::vector<std::vector<uint32_t>> bins_;  // [thread][bin]
 };
 
 }  // namespace engram

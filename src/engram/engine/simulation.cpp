@@ -51,7 +51,7 @@ Simulation::Simulation(const ModelSpec& spec)
       recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
   const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
-  for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin);
+  for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin, net_.threads);
   build_s_ = seconds_since(build_start_);
 }
 
@@ -120,7 +120,12 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& 
       StepInput in{s, syn, pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
       scratch.spiked.clear();
       pop.group->update(in, lo, hi, scratch.spiked);
-      for (uint32_t n : scratch.spiked) fired_[t][p].push_back(Fired{s, n});
+      // statistics of its own neurons are kept by the thread (their entries are in its cache)
+      auto& st = stats_[p];
+      for (uint32_t n : scratch.spiked) {
+        st.add(n, s, t);
+        fired_[t][p].push_back(Fired{s, n});
+      }
     }
     recorders_.sample(s + 1, net_, t);
   }
@@ -141,8 +146,6 @@ void Simulation::merge(int64_t first, int64_t end) {
         spiked_.clear();
         for (; c < list.size() && list[c].step == s; ++c) spiked_.push_back(list[c].neuron);
         if (c == from) continue;
-        auto& st = stats_[p];
-        for (uint32_t n : spiked_) st.add(n, s);
         recorders_.on_spikes(p, s, spiked_);
         if (!net_.populations[p].outgoing.empty())
           for (uint32_t n : spiked_) interval_spikes_.push_back(Spike{s, p, n});
