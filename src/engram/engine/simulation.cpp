@@ -16,16 +16,20 @@
 //
 // Threads (OpenMP): thread t owns a contiguous range of every population (Network::range)
 // and does steps 1-3 and the delivery for those neurons only, into its own shard of every
-// projection; no two threads write the same memory, and a thread's next interval needs only
-// what it delivered itself. The threads meet once per interval: one of them merges their
-// spike lists in (step, population, thread) order, which is (step, global id) order, for the
-// statistics, the spike recorders and the delivery. So the spikes are bitwise the same for
-// any number of threads, at two barriers per min-delay interval.
+// projection; no two threads write the same memory. The threads meet once per interval,
+// after step 3: then every thread reads all threads' spike lists of the interval in
+// (step, population, thread) order, which is (step, global id) order, and delivers the
+// synapses onto its own targets. So the spikes are bitwise the same for any number of
+// threads. The spike lists are double-buffered by interval parity: a thread may start the
+// next interval while another still delivers this one, but never get two intervals ahead.
+
 #include "engram/engine/simulation.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -55,43 +59,59 @@ Simulation::Simulation(const ModelSpec& spec)
   build_s_ = seconds_since(build_start_);
 }
 
-void Simulation::deliver(uint32_t thread) {
-  for (const Spike& sp : interval_spikes_) {
-    const Population& src = net_.populations[sp.population];
-    for (uint32_t pj : src.outgoing) {
-      const Projection& pr = net_.shard(thread, pj);
-      Population& dst = net_.populations[pr.to];
-      const uint32_t begin = pr.row_offset[sp.neuron], end = pr.row_offset[sp.neuron + 1];
-      if (begin == end) continue;
-      const uint32_t* tgt = pr.target.data();
-      if (pr.delay.empty()) {
-        SynInput* slot = dst.inputs.slot(pr.receptor, sp.step + pr.uniform_delay);
-        if (pr.weight.empty()) {
-          const double w = pr.uniform_weight;
-          for (uint32_t k = begin; k < end; ++k) slot[tgt[k]] += w;
-        } else {
-          const float* w = pr.weight.data();
-          for (uint32_t k = begin; k < end; ++k) slot[tgt[k]] += w[k];
-        }
-      } else {
-        for (uint32_t k = begin; k < end; ++k) {
-          SynInput* slot = dst.inputs.slot(pr.receptor, sp.step + pr.delay[k]);
-          slot[tgt[k]] += pr.weight.empty() ? pr.uniform_weight : static_cast<double>(pr.weight[k]);
+void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity) {
+  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
+  const uint32_t n_threads = net_.threads;
+  auto& lists = fired_[parity];
+  auto& cursor = cursor_[thread];
+  cursor.assign(static_cast<size_t>(n_threads) * n_pops, 0);
+  for (int64_t s = first; s < end; ++s)
+    for (uint32_t p = 0; p < n_pops; ++p) {
+      const Population& src = net_.populations[p];
+      for (uint32_t u = 0; u < n_threads; ++u) {
+        const auto& list = lists[u][p];
+        size_t& c = cursor[u * n_pops + p];
+        for (; c < list.size() && list[c].step == s; ++c) {
+          const uint32_t neuron = list[c].neuron;
+          for (uint32_t pj : src.outgoing) {
+            const Projection& pr = net_.shard(thread, pj);
+            Population& dst = net_.populations[pr.to];
+            const uint32_t begin = pr.row_offset[neuron], stop = pr.row_offset[neuron + 1];
+            if (begin == stop) continue;
+            const uint32_t* tgt = pr.target.data();
+            if (pr.delay.empty()) {
+              SynInput* slot = dst.inputs.slot(pr.receptor, s + pr.uniform_delay);
+              if (pr.weight.empty()) {
+                const double w = pr.uniform_weight;
+                for (uint32_t k = begin; k < stop; ++k) slot[tgt[k]] += w;
+              } else {
+                const float* w = pr.weight.data();
+                for (uint32_t k = begin; k < stop; ++k) slot[tgt[k]] += w[k];
+              }
+            } else {
+              for (uint32_t k = begin; k < stop; ++k) {
+                SynInput* slot = dst.inputs.slot(pr.receptor, s + pr.delay[k]);
+                slot[tgt[k]] +=
+                    pr.weight.empty() ? pr.uniform_weight : static_cast<double>(pr.weight[k]);
+              }
+            }
+          }
         }
       }
     }
-  }
 }
 
-void Simulation::check_finite(int64_t step) const {
-  for (const auto& pop : net_.populations) {
+void Simulation::check_finite(int64_t step, uint32_t thread) const {
+  for (uint32_t p = 0; p < net_.populations.size(); ++p) {
+    const auto& pop = net_.populations[p];
     if (pop.model->kind != ModelKind::neuron) continue;
     auto v = pop.group->state(0);
+    auto [lo, hi] = net_.range(p, thread);
     // a branch-free scan (vectorised); the offending neuron is searched only on failure
     int bad = 0;
-    for (uint32_t i = 0; i < pop.size; ++i) bad |= !(std::fabs(v[i]) < 1e6);  // NaN fails too
+    for (uint32_t i = lo; i < hi; ++i) bad |= !(std::fabs(v[i]) < 1e6);  // NaN fails too
     if (!bad) continue;
-    for (uint32_t i = 0; i < pop.size; ++i) {
+    for (uint32_t i = lo; i < hi; ++i) {
       if (std::fabs(v[i]) < 1e6) continue;
       throw RuntimeFailure(fmt::format(
           "numerical blow-up: population '{}' neuron {} has {} = {} at t = {:g} ms; the inputs "
@@ -101,9 +121,10 @@ void Simulation::check_finite(int64_t step) const {
   }
 }
 
-void Simulation::advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& scratch) {
+void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
+                         ThreadScratch& scratch) {
   const auto n_pops = static_cast<uint32_t>(net_.populations.size());
-  for (uint32_t p = 0; p < n_pops; ++p) fired_[t][p].clear();
+  for (uint32_t p = 0; p < n_pops; ++p) fired_[parity][t][p].clear();
   for (int64_t s = first; s < end; ++s) {
     for (uint32_t p = 0; p < n_pops; ++p) {
       auto& pop = net_.populations[p];
@@ -120,36 +141,18 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& 
       StepInput in{s, syn, pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
       scratch.spiked.clear();
       pop.group->update(in, lo, hi, scratch.spiked);
-      // statistics of its own neurons are kept by the thread (their entries are in its cache)
+      if (scratch.spiked.empty()) continue;
+      // everything about its own neurons' spikes the thread keeps itself
       auto& st = stats_[p];
+      auto& list = fired_[parity][t][p];
       for (uint32_t n : scratch.spiked) {
         st.add(n, s, t);
-        fired_[t][p].push_back(Fired{s, n});
+        list.push_back(Fired{s, n});
       }
+      recorders_.on_spikes(p, s, scratch.spiked, t);
     }
     recorders_.sample(s + 1, net_, t);
   }
-}
-
-void Simulation::merge(int64_t first, int64_t end) {
-  // (step, population, thread) order = (step, global id) order
-  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
-  const uint32_t n_threads = net_.threads;
-  interval_spikes_.clear();
-  cursor_.assign(static_cast<size_t>(n_threads) * n_pops, 0);
-  for (int64_t s = first; s < end; ++s)
-    for (uint32_t p = 0; p < n_pops; ++p)
-      for (uint32_t u = 0; u < n_threads; ++u) {
-        const auto& list = fired_[u][p];
-        size_t& c = cursor_[u * n_pops + p];
-        const size_t from = c;
-        spiked_.clear();
-        for (; c < list.size() && list[c].step == s; ++c) spiked_.push_back(list[c].neuron);
-        if (c == from) continue;
-        recorders_.on_spikes(p, s, spiked_);
-        if (!net_.populations[p].outgoing.empty())
-          for (uint32_t n : spiked_) interval_spikes_.push_back(Spike{s, p, n});
-      }
 }
 
 void Simulation::run(const ProgressFn& progress) {
@@ -158,40 +161,38 @@ void Simulation::run(const ProgressFn& progress) {
   const double total_ms = static_cast<double>(n_steps_) * net_.dt;
   const uint32_t n_threads = net_.threads;
   const auto n_pops = static_cast<uint32_t>(net_.populations.size());
+  // a blow-up is caught within about a millisecond of simulated time; checking every step
+  // would cost as much as a cheap neuron update
   const int64_t check_every = std::max<int64_t>(1, std::llround(1.0 / net_.dt));
-  int64_t next_check = 0;
-  fired_.assign(n_threads, std::vector<std::vector<Fired>>(n_pops));
+  for (auto& buffer : fired_) buffer.assign(n_threads, std::vector<std::vector<Fired>>(n_pops));
+  cursor_.assign(n_threads, {});
   auto make_scratch = [&] {
     ThreadScratch sc;
     sc.syn.resize(n_pops);
     for (uint32_t p = 0; p < n_pops; ++p) sc.syn[p].resize(net_.populations[p].inputs.receptors());
     return sc;
   };
-  // the serial part between intervals; false stops the run
-  auto between_intervals = [&](int64_t end) {
-    // a blow-up is caught within about a millisecond of simulated time; checking every step
-    // would cost as much as a cheap neuron update
-    if (end >= next_check || end == n_steps_) {
-      check_finite(end - 1);
-      next_check = end + check_every;
-    }
-    if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
-  };
 
   for (uint32_t t = 0; t < n_threads; ++t) recorders_.sample(0, net_, t);
   if (n_threads == 1) {
     // no OpenMP constructs at all: even a one-thread team pays for its barriers
     ThreadScratch scratch = make_scratch();
-    for (int64_t T = 0; T < n_steps_; T += m) {
+    int64_t next_check = 0;
+    for (int64_t T = 0, k = 0; T < n_steps_; T += m, ++k) {
       const int64_t end = std::min(T + m, n_steps_);
-      advance(0, T, end, scratch);
-      merge(T, end);
-      deliver(0);
-      between_intervals(end);
+      const int parity = static_cast<int>(k & 1);
+      advance(0, T, end, parity, scratch);
+      if (end >= next_check || end == n_steps_) {
+        check_finite(end - 1, 0);
+        next_check = end + check_every;
+      }
+      deliver(0, T, end, parity);
+      if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
     }
   } else {
     std::exception_ptr failure;
-    bool stop = false;
+    // the first interval in which some thread failed; every thread stops after it together
+    std::atomic<int64_t> stop_after{std::numeric_limits<int64_t>::max()};
 #pragma omp parallel num_threads(n_threads)
     {
 #ifdef _OPENMP
@@ -200,26 +201,33 @@ void Simulation::run(const ProgressFn& progress) {
       const uint32_t t = 0;
 #endif
       ThreadScratch scratch = make_scratch();
-      for (int64_t T = 0; T < n_steps_ && !stop; T += m) {
+      int64_t next_check = 0;
+      for (int64_t T = 0, k = 0; T < n_steps_; T += m, ++k) {
         const int64_t end = std::min(T + m, n_steps_);
-        advance(t, T, end, scratch);
-#pragma omp barrier
-#pragma omp single
-        {
-          merge(T, end);
+        const int parity = static_cast<int>(k & 1);
+        advance(t, T, end, parity, scratch);
+        if (end >= next_check || end == n_steps_) {
+          next_check = end + check_every;
           try {
-            between_intervals(end);
+            check_finite(end - 1, t);
           } catch (...) {
-            // exceptions must not leave the parallel region: stop all threads, rethrow after
-            failure = std::current_exception();
-            stop = true;
+            // exceptions must not leave the parallel region: record, stop all after this k
+#pragma omp critical(engram_failure)
+            if (!failure) failure = std::current_exception();
+            int64_t seen = stop_after.load();
+            while (k < seen && !stop_after.compare_exchange_weak(seen, k)) {
+            }
           }
-        }            // implicit barrier: the merged list is complete and every thread sees `stop`
-        deliver(t);  // into this thread's targets only: its next interval may start at once
+        }
+#pragma omp barrier
+        if (stop_after.load() <= k) break;
+        deliver(t, T, end, parity);
+        if (t == 0 && progress) progress(static_cast<double>(end) * net_.dt, total_ms);
       }
     }
     if (failure) std::rethrow_exception(failure);
   }
+  recorders_.finish();
   sim_s_ = seconds_since(t0);
 }
 

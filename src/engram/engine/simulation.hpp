@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <chrono>
 #include <functional>
 #include <vector>
@@ -32,11 +33,6 @@ class Simulation {
   int64_t steps() const { return n_steps_; }
 
  private:
-  struct Spike {
-    int64_t step;
-    uint32_t population;
-    uint32_t neuron;
-  };
   struct Fired {
     int64_t step;
     uint32_t neuron;
@@ -45,13 +41,13 @@ class Simulation {
     std::vector<std::vector<SynInput*>> syn;  // per population: the slots of the step
     std::vector<uint32_t> spiked;
   };
-  // Steps [first, end) for the neurons of thread t.
-  void advance(uint32_t t, int64_t first, int64_t end, ThreadScratch& scratch);
-  // The threads' spikes of the interval, in (step, global id) order, into the statistics,
-  // the spike recorders and the list to deliver.
-  void merge(int64_t first, int64_t end);
-  void deliver(uint32_t thread);
-  void check_finite(int64_t step) const;
+  // Steps [first, end) for the neurons of thread t: stimuli, update, statistics, recording;
+  // the spikes go to fired_[parity][t].
+  void advance(uint32_t t, int64_t first, int64_t end, int parity, ThreadScratch& scratch);
+  // All threads' spikes of the interval, in (step, global id) order, onto thread t's targets.
+  void deliver(uint32_t thread, int64_t first, int64_t end, int parity);
+  // Throws RuntimeFailure if a neuron of the thread's ranges has diverged.
+  void check_finite(int64_t step, uint32_t thread) const;
 
   ModelSpec spec_;
   std::chrono::steady_clock::time_point build_start_;
@@ -59,10 +55,9 @@ class Simulation {
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
   std::vector<SpikeStatistics> stats_;
-  std::vector<Spike> interval_spikes_;
-  std::vector<uint32_t> spiked_;                        // scratch of the merge
-  std::vector<size_t> cursor_;                          // scratch of the merge
-  std::vector<std::vector<std::vector<Fired>>> fired_;  // [thread][population], one interval
+  std::vector<std::vector<size_t>> cursor_;  // per thread: scratch of deliver
+  // [parity][thread][population]: the spikes of an interval, double-buffered
+  std::array<std::vector<std::vector<std::vector<Fired>>>, 2> fired_;
   double build_s_ = 0, sim_s_ = 0;
   int64_t n_steps_ = 0;
 };

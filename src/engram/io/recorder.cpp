@@ -22,7 +22,8 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
       if (idx < 0) {
         idx = static_cast<int>(spikes_.size());
         spikes_.push_back(
-            SpikeRecording{pop, first, last, std::vector<uint8_t>(size, 0), 0, {}, {}});
+            SpikeRecording{pop, first, last, std::vector<uint8_t>(size, 0), 0, {}, {}, {}});
+        spikes_.back().parts.resize(net.threads);
       }
       auto& rec = spikes_[idx];
       // merged records of one population cover the union of their windows
@@ -66,16 +67,45 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
     if (rec.recorded_neurons == net.populations[rec.population].size) rec.selected.clear();
 }
 
-void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked) {
+void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked,
+                          uint32_t thread) {
   const int idx = by_population_[population];
   if (idx < 0 || spiked.empty()) return;
   auto& rec = spikes_[idx];
   if (step < rec.first_step || step > rec.last_step) return;
-  const double t = static_cast<double>(step + 1) * dt_;
+  auto& part = rec.parts[thread];
   for (uint32_t n : spiked) {
     if (!rec.selected.empty() && !rec.selected[n]) continue;
-    rec.t_ms.push_back(t);
-    rec.neuron.push_back(n);
+    part.step.push_back(step);
+    part.neuron.push_back(n);
+  }
+}
+
+void Recorders::finish() {
+  // each part is in step order and thread t's neurons precede thread t+1's: merging the
+  // parts step by step in thread order gives (time, neuron) order
+  for (auto& rec : spikes_) {
+    size_t total = 0;
+    for (const auto& part : rec.parts) total += part.step.size();
+    rec.t_ms.reserve(rec.t_ms.size() + total);
+    rec.neuron.reserve(rec.neuron.size() + total);
+    std::vector<size_t> cursor(rec.parts.size(), 0);
+    for (;;) {
+      int64_t step = std::numeric_limits<int64_t>::max();
+      for (size_t u = 0; u < rec.parts.size(); ++u)
+        if (cursor[u] < rec.parts[u].step.size())
+          step = std::min(step, rec.parts[u].step[cursor[u]]);
+      if (step == std::numeric_limits<int64_t>::max()) break;
+      const double t = static_cast<double>(step + 1) * dt_;
+      for (size_t u = 0; u < rec.parts.size(); ++u) {
+        auto& part = rec.parts[u];
+        for (size_t& c = cursor[u]; c < part.step.size() && part.step[c] == step; ++c) {
+          rec.t_ms.push_back(t);
+          rec.neuron.push_back(part.neuron[c]);
+        }
+      }
+    }
+    for (auto& part : rec.parts) part = {};
   }
 }
 

@@ -15,8 +15,14 @@ struct SpikeRecording {
   int64_t first_step = 0, last_step = 0;  // spikes of steps [first, last] (stamps in (start, stop])
   std::vector<uint8_t> selected;          // per neuron; empty: all neurons
   uint32_t recorded_neurons = 0;
-  std::vector<double> t_ms;
+  std::vector<double> t_ms;  // complete after Recorders::finish(), in (time, neuron) order
   std::vector<uint32_t> neuron;
+  // while running: each thread's spikes (step, neuron) of the neurons it owns
+  struct Part {
+    std::vector<int64_t> step;
+    std::vector<uint32_t> neuron;
+  };
+  std::vector<Part> parts;
 };
 
 struct StateRecording {
@@ -35,8 +41,11 @@ class Recorders {
   // n_steps: the steps the run will take (state recordings are allocated for them).
   Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps);
 
-  // A population's spikes in a step, stamped (step+1)·dt.
-  void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked);
+  // A population's spikes in a step, stamped (step+1)·dt, of the neurons a thread owns.
+  void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked,
+                 uint32_t thread = 0);
+  // After the run: the threads' spikes merged into (time, neuron) order.
+  void finish();
   // Sampling point at time index k (time k·dt), after the update of step k-1 (k=0: initial).
   // Each thread samples the neurons it owns; threads write disjoint entries.
   void sample(int64_t k, Network& net, uint32_t thread);
