@@ -308,6 +308,22 @@ class Run(TempDirTest):
             b = np.load(os.path.join(out, "spikes", f"{name}.npy"))
             self.assertTrue(np.array_equal(a, b), name)
 
+    def test_threads_change_nothing_but_the_speed(self):
+        out = os.path.join(self.tmp, "threads")
+        r = engram("run", BRUNEL, "--out", out, "-q", "--no-plots", "--threads", "2", *small())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = load_json(os.path.join(out, "summary.json"))
+        self.assertEqual(s["threads"], 2)
+        self.assertEqual(s["model"]["hash"], self.summary["model"]["hash"])
+        for name in ("exc", "inh"):
+            a = np.load(os.path.join(self.run_dir, "spikes", f"{name}.npy"))
+            b = np.load(os.path.join(out, "spikes", f"{name}.npy"))
+            self.assertTrue(np.array_equal(a, b), name)
+        r = engram("run", BRUNEL, "--out", os.path.join(self.tmp, "t0"), "-q", "--threads", "0")
+        line = self.assertOneErrorLine(r)
+        self.assertIn("protocol.threads: must be in [1, 1024], got 0", line)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "t0")))
+
     def test_default_out_is_runs_slash_model_name(self):
         r = engram("run", BRUNEL, "-q", "--no-plots", *small("10 ms"), cwd=self.tmp)
         self.assertEqual(r.returncode, 0, r.stderr)

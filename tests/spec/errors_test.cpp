@@ -961,6 +961,17 @@ TEST(InputErrors, OverrideOfProtocolValueIsValidated) {
       << e2->what();
 }
 
+TEST(InputErrors, ThreadCountOutOfRange) {
+  for (const char* n : {"0", "-2", "5000"}) {
+    auto e = error_of(kSmall, {{"protocol.threads", n}});
+    ASSERT_TRUE(e.has_value()) << n;
+    EXPECT_EQ(e->key_path(), "protocol.threads");
+    EXPECT_EQ(e->where().file, "--set");
+    EXPECT_NE(e->message().find("must be in [1, 1024], got " + std::string(n)), std::string::npos)
+        << e->what();
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Files
 

@@ -590,7 +590,12 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
   std::ostringstream canon;
   canon << toml::toml_formatter{root};
   m.text = canon.str();
-  uint64_t h = fnv1a(m.text);
+  // the hash identifies what is simulated: the thread count changes how, not what
+  toml::table hashed = root;
+  if (auto* proto = hashed.get_as<toml::table>("protocol")) proto->erase("threads");
+  std::ostringstream canon_hashed;
+  canon_hashed << toml::toml_formatter{hashed};
+  uint64_t h = fnv1a(canon_hashed.str());
   h = fnv1a(ctx.extra_hash_input, h);
   m.hash = fmt::format("{:016x}", h);
   return m;
