@@ -35,8 +35,8 @@ class LifPscDelta final : public NeuronGroup {
   explicit LifPscDelta(const GroupSetup& s) : NeuronGroup(s.size), v_(s.size), ref_(s.size, 0) {
     const auto& p = s.params;
     e_l_ = p[e_l];
-    v_th_ = p[v_thresh] - e_l_;
-    v_reset_ = p[v_reset] - e_l_;
+    v_th_ = p[v_thresh];
+    v_reset_ = p[v_reset];
     i_e_ = p[i_e];
     ref_steps_ = static_cast<int32_t>(std::lround(p[t_ref] / s.dt));
     p22_ = std::exp(-s.dt / p[tau_m]);
@@ -46,7 +46,7 @@ class LifPscDelta final : public NeuronGroup {
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
     in.i_stim ? integrate<true>(in, begin, end) : integrate<false>(in, begin, end);
-    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_ + e_l_, v_reset_ + e_l_,
+    lif::detect_spikes(v_.data(), ref_.data(), begin, end, v_th_, v_reset_,
                        in.step + ref_steps_ + 1, spiked);
   }
 
