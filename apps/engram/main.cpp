@@ -14,6 +14,7 @@
 #include "default_model.hpp"
 #include "engram/core/error.hpp"
 #include "engram/core/version.hpp"
+#include "engram/engine/memory_estimate.hpp"
 #include "engram/engine/simulation.hpp"
 #include "engram/io/run_output.hpp"
 #include "engram/spec/parse.hpp"
@@ -80,7 +81,8 @@ class ProgressBar {
 int cmd_run(const RunArgs& a) {
   ModelSpec spec = load(a.file, a);
   fs::path out = a.out.empty() ? fs::path("runs") / spec.name : fs::path(a.out);
-  check_output_dir(out);  // before simulating: refuse early, lose nothing
+  check_output_dir(out);                   // before simulating: refuse early, lose nothing
+  check_memory(spec, available_memory());  // before building: refuse rather than be killed
   const bool tty = isatty(STDERR_FILENO) && !a.quiet;
   if (!a.quiet)
     fmt::print(stderr,
@@ -128,12 +130,20 @@ int cmd_check(const RunArgs& a) {
   ModelSpec spec = load(a.file, a);
   uint64_t neurons = 0;
   for (const auto& p : spec.populations) neurons += p.size;
+  const MemoryEstimate e = estimate_memory(spec);
   fmt::print(
       "{}: ok ({} populations, {} neurons, {} projections, {} stimuli, {} recorders; {:g} ms "
       "at dt {:g} ms)\n",
       a.file.empty() ? "default model" : a.file, spec.populations.size(), neurons,
       spec.projections.size(), spec.stimuli.size(), spec.records.size(), spec.protocol.duration,
       spec.protocol.dt);
+  fmt::print(
+      "memory estimate: {} ({:.3g} synapses: {}; neurons: {}; state recordings: {}); {} "
+      "available\n",
+      format_bytes(e.total()), e.synapses, format_bytes(e.synapse_bytes + e.index_bytes),
+      format_bytes(e.neuron_bytes), format_bytes(e.recording_bytes),
+      format_bytes(available_memory()));
+  check_memory(spec, available_memory());
   return 0;
 }
 

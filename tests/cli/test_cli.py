@@ -324,6 +324,19 @@ class Run(TempDirTest):
         self.assertIn("protocol.threads: must be in [1, 1024], got 0", line)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "t0")))
 
+    def test_a_model_too_large_for_memory_is_refused_before_building(self):
+        out = os.path.join(self.tmp, "huge")
+        r = engram("run", os.path.join(ROOT, "examples", "coba.toml"), "--out", out, "-q",
+                   "--set", "population.exc.size=2000000", "--set", "population.inh.size=500000")
+        line = self.assertOneErrorLine(r)
+        self.assertIn("the model needs about", line)
+        self.assertIn("are available", line)
+        self.assertIn("Reduce population sizes", line)
+        self.assertFalse(os.path.exists(out))
+        r = engram("check", os.path.join(ROOT, "examples", "coba.toml"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("memory estimate:", r.stdout)
+
     def test_default_out_is_runs_slash_model_name(self):
         r = engram("run", BRUNEL, "-q", "--no-plots", *small("10 ms"), cwd=self.tmp)
         self.assertEqual(r.returncode, 0, r.stderr)

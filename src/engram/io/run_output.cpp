@@ -11,6 +11,7 @@
 
 #include "engram/core/error.hpp"
 #include "engram/core/version.hpp"
+#include "engram/engine/memory_estimate.hpp"
 #include "engram/io/npy.hpp"
 
 namespace engram {
@@ -102,6 +103,7 @@ json make_summary(const Simulation& sim) {
        nsyn ? json(static_cast<double>(net.synapse_bytes() + net.index_bytes()) / nsyn)
             : json(nullptr)},
       {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(net.buffer_bytes()) / nneu : 0.0},
+      {"estimated_bytes", estimate_memory(spec).total()},
       {"peak_rss_mib", peak_rss_mib()}};
   return s;
 }
