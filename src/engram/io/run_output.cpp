@@ -104,6 +104,7 @@ json make_summary(const Simulation& sim) {
             : json(nullptr)},
       {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(net.buffer_bytes()) / nneu : 0.0},
       {"estimated_bytes", estimate_memory(spec).total()},
+      {"estimated_bytes_per_neuron", nneu ? estimate_memory(spec).neuron_bytes / nneu : 0.0},
       {"peak_rss_mib", peak_rss_mib()}};
   return s;
 }
