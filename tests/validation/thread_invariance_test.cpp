@@ -28,6 +28,7 @@ std::vector<Case> cases() {
       {"examples/stimulation_protocols.toml", {}},
       {"examples/mcculloch_pitts_logic.toml", {}},
       {"examples/lif_fi_curve.toml", {short_run}},
+      {"examples/spatial_sheet.toml", {short_run}},
   };
 }
 
@@ -90,7 +91,7 @@ TEST_P(ThreadInvariance, SpikesTracesAndSynapsesAreBitwiseEqual) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, ThreadInvariance, ::testing::Range<size_t>(0, 6));
+INSTANTIATE_TEST_SUITE_P(Examples, ThreadInvariance, ::testing::Range<size_t>(0, 7));
 
 }  // namespace
 }  // namespace engram

@@ -25,6 +25,7 @@ enum class Purpose : uint32_t {
   poisson_stimulus = 5,
   noise_stimulus = 6,
   poisson_source = 7,
+  position = 8,
 };
 
 constexpr uint32_t purpose_word(Purpose p, uint32_t index) {

@@ -33,6 +33,8 @@ constexpr std::array kUnits = {
     UnitSymbol{"uF", Dim::capacitance, 1e6},  UnitSymbol{"µF", Dim::capacitance, 1e6},
     UnitSymbol{"nF", Dim::capacitance, 1e3},  UnitSymbol{"pF", Dim::capacitance, 1.0},
     UnitSymbol{"Hz", Dim::frequency, 1.0},    UnitSymbol{"kHz", Dim::frequency, 1e3},
+    UnitSymbol{"m/s", Dim::velocity, 1e3},    UnitSymbol{"mm/ms", Dim::velocity, 1e3},
+    UnitSymbol{"um/ms", Dim::velocity, 1.0},  UnitSymbol{"mm/s", Dim::velocity, 1.0},
     UnitSymbol{"m", Dim::length, 1e6},        UnitSymbol{"mm", Dim::length, 1e3},
     UnitSymbol{"um", Dim::length, 1.0},       UnitSymbol{"µm", Dim::length, 1.0},
     UnitSymbol{"Ohm", Dim::resistance, 1e-6}, UnitSymbol{"kOhm", Dim::resistance, 1e-3},
@@ -67,6 +69,8 @@ std::string_view canonical_unit(Dim d) {
       return "um";
     case Dim::resistance:
       return "MOhm";
+    case Dim::velocity:
+      return "um/ms";
   }
   return "";
 }
@@ -91,6 +95,8 @@ std::string_view dimension_name(Dim d) {
       return "length";
     case Dim::resistance:
       return "resistance";
+    case Dim::velocity:
+      return "velocity";
   }
   return "";
 }

@@ -17,6 +17,7 @@ enum class Dim {
   frequency,    // Hz
   length,       // um
   resistance,   // MOhm
+  velocity,     // um/ms (= mm/s)
 };
 
 // Canonical unit symbol of a dimension ("ms", "mV", ...; "" for none).

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engram/core/error.hpp"
+#include "engram/network/connectivity.hpp"
 
 namespace engram {
 
@@ -23,32 +24,12 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
   const double threads = m.protocol.threads;
   double max_delay_steps = 1;
   for (const auto& p : m.projections) {
-    const double n_pre = m.populations[p.from].size, n_post = m.populations[p.to].size;
-    const bool self = p.from == p.to;
+    const double n_pre = m.populations[p.from].size;
+    const double n = expected_synapses(m, static_cast<uint32_t>(&p - m.projections.data()));
     const auto& c = p.connect;
-    double n = 0;
-    switch (c.rule) {
-      case ConnectRule::all_to_all:
-        n = n_pre * n_post - (self && !c.autapses ? n_pre : 0);
-        break;
-      case ConnectRule::one_to_one:
-        n = n_post;
-        break;
-      case ConnectRule::fixed_probability:
-        n = c.p * n_pre * n_post;
-        break;
-      case ConnectRule::fixed_indegree:
-        n = static_cast<double>(c.k) * n_post;
-        break;
-      case ConnectRule::fixed_outdegree:
-        n = static_cast<double>(c.k) * n_pre;
-        break;
-      case ConnectRule::from_list:
-        n = static_cast<double>(c.list.size());
-        break;
-    }
     const bool own_weight = !p.weight.is_constant() || c.rule == ConnectRule::from_list;
-    const bool own_delay = !p.delay.is_constant() || c.rule == ConnectRule::from_list;
+    const bool own_delay =
+        !p.delay.is_constant() || c.rule == ConnectRule::from_list || p.velocity > 0;
     e.synapses += n;
     e.synapse_bytes += n * (4.0 + (own_weight ? 4.0 : 0.0) + (own_delay ? 2.0 : 0.0));
     e.index_bytes += 4.0 * (n_pre + 1) * threads;

@@ -64,6 +64,8 @@ json make_summary(const Simulation& sim) {
               {"population_fano_1ms", number_or_null(st.population_fano())},
               {"spikes_file", nullptr},
               {"recorded_neurons", 0}};
+    if (!spec.populations[p].positions.empty())
+      j["positions_file"] = "positions/" + pop.name + ".npy";
     int r = sim.recorders().spike_recording_of(p);
     if (r >= 0) {
       j["spikes_file"] = "spikes/" + pop.name + ".npy";
@@ -130,6 +132,14 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
     write_npy_matrix(
         dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
         rec.data, rec.samples, rec.neurons.size());
+  }
+  for (const auto& pop : sim.spec().populations) {
+    if (pop.positions.empty()) continue;
+    fs::create_directories(dir / "positions");
+    std::vector<double> flat;
+    flat.reserve(pop.positions.size() * 3);
+    for (const auto& x : pop.positions) flat.insert(flat.end(), x.begin(), x.end());
+    write_npy_matrix(dir / "positions" / (pop.name + ".npy"), flat, pop.positions.size(), 3);
   }
   write_text(dir / "model.toml", "# the model as run (after --set/--seed/--duration overrides)\n" +
                                      sim.spec().text + "\n");

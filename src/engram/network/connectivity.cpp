@@ -25,6 +25,22 @@ double draw(const Distribution& d, RandomStream& r) {
 
 namespace {
 
+// Euclidean distance (um) between source i and target j, with the target population's
+// periodic boundaries (the shorter way round each axis).
+struct Geometry {
+  const PopulationSpec& pre;
+  const PopulationSpec& post;
+  double operator()(uint32_t i, uint32_t j) const {
+    double s = 0;
+    for (int k = 0; k < 3; ++k) {
+      double d = std::fabs(pre.positions[i][k] - post.positions[j][k]);
+      if (post.periodic && post.extent[k] > 0) d = std::min(d, post.extent[k] - d);
+      s += d * d;
+    }
+    return std::sqrt(s);
+  }
+};
+
 // Visits the synapses of a projection onto targets [lo, hi), grouped by the neuron whose
 // stream draws them ("owner": the target, or the source for fixed_outdegree).
 // on_owner(gid) opens a group; on_synapse(pre, post, listed) follows, with `listed` set for
@@ -59,6 +75,19 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       }
       break;
     case ConnectRule::fixed_probability: {
+      if (c.profile.kind != DistanceProfile::Kind::none) {
+        // distance-dependent: every pair is tried with its own probability p · profile(d)
+        const Geometry distance{m.populations[p.from], m.populations[p.to]};
+        for (uint32_t j = lo; j < hi; ++j) {
+          on_owner(post_off + j);
+          RandomStream r(seed, purpose, post_off + j);
+          for (uint32_t i = 0; i < n_pre; ++i) {
+            const double u = r.uniform();
+            if (!autapse(i, j) && u < c.p * c.profile(distance(i, j))) on_synapse(i, j, nullptr);
+          }
+        }
+        break;
+      }
       // Geometric skipping: the gap to the next connected source is geometric with
       // parameter p, so the cost is proportional to the synapses made, not to n_pre.
       const double log1mp = c.p < 1 ? std::log1p(-c.p) : 0.0;
@@ -134,6 +163,37 @@ uint32_t population_offset(const ModelSpec& m, int pop) {
 
 }  // namespace
 
+double expected_synapses(const ModelSpec& m, uint32_t index) {
+  const ProjectionSpec& p = m.projections[index];
+  const double n_pre = m.populations[p.from].size, n_post = m.populations[p.to].size;
+  const bool self = p.from == p.to;
+  const ConnectSpec& c = p.connect;
+  switch (c.rule) {
+    case ConnectRule::all_to_all:
+      return n_pre * n_post - (self && !c.autapses ? n_pre : 0);
+    case ConnectRule::one_to_one:
+      return n_post;
+    case ConnectRule::fixed_indegree:
+      return static_cast<double>(c.k) * n_post;
+    case ConnectRule::fixed_outdegree:
+      return static_cast<double>(c.k) * n_pre;
+    case ConnectRule::from_list:
+      return static_cast<double>(c.list.size());
+    case ConnectRule::fixed_probability: {
+      if (c.profile.kind == DistanceProfile::Kind::none) return c.p * n_pre * n_post;
+      const Geometry distance{m.populations[p.from], m.populations[p.to]};
+      const auto targets = static_cast<uint32_t>(n_post);
+      const uint32_t stride = std::max<uint32_t>(1, targets / 64);
+      double sum = 0, sampled = 0;
+      for (uint32_t j = 0; j < targets; j += stride, ++sampled)
+        for (uint32_t i = 0; i < static_cast<uint32_t>(n_pre); ++i)
+          sum += c.profile(distance(i, j));
+      return c.p * sum / sampled * n_post;
+    }
+  }
+  return 0;
+}
+
 Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uint32_t hi) {
   const ProjectionSpec& ps = m.projections[index];
   const uint32_t n_pre = m.populations[ps.from].size;
@@ -151,6 +211,7 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
   std::vector<uint64_t> count(n_pre + 1, 0);
   bool listed_weights = false, listed_delays = false;
   const auto mine = [&](uint32_t post) { return post >= lo && post < hi; };
+  const Geometry geometry{m.populations[ps.from], m.populations[ps.to]};
   enumerate(
       m, index, pre_off, post_off, lo, hi, [](uint32_t) {},
       [&](uint32_t pre, uint32_t post, const ListedSynapse* e) {
@@ -173,7 +234,8 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
   pr.row_offset[n_pre] = static_cast<uint32_t>(total);
 
   const bool own_weight = !ps.weight.is_constant() || listed_weights;
-  const bool own_delay = !ps.delay.is_constant() || listed_delays;
+  const bool by_distance = ps.velocity > 0;
+  const bool own_delay = !ps.delay.is_constant() || listed_delays || by_distance;
   const auto steps_of = [&](double d) {
     double s = std::round(d / dt);
     return static_cast<uint16_t>(std::clamp(s, 1.0, 65535.0));
@@ -203,8 +265,11 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
         // draw for every synapse of the owner, stored or not, to keep its streams aligned
         const double w =
             own_weight ? ((e && e->weight) ? *e->weight : clip(draw(ps.weight, wr))) : 0;
-        const uint16_t d =
-            own_delay ? steps_of((e && e->delay) ? *e->delay : draw(ps.delay, dr)) : 0;
+        const uint16_t d = !own_delay        ? uint16_t{0}
+                           : (e && e->delay) ? steps_of(*e->delay)
+                           : by_distance
+                               ? steps_of(ps.delay_offset + geometry(pre, post) / ps.velocity)
+                               : steps_of(draw(ps.delay, dr));
         if (!mine(post)) return;
         const uint32_t k = cursor[pre]++;
         pr.target[k] = post;

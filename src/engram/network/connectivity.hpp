@@ -19,6 +19,10 @@ namespace engram {
 Projection build_projection(const ModelSpec& spec, uint32_t index, uint32_t lo = 0,
                             uint32_t hi = UINT32_MAX);
 
+// The expected number of synapses of projection `index`, without drawing them (for a
+// distance profile, from the exact sums over a sample of up to 64 targets).
+double expected_synapses(const ModelSpec& spec, uint32_t index);
+
 // Draws one value of a distribution (used for weights, delays and initial states).
 class RandomStream;
 double draw(const Distribution& d, RandomStream& r);

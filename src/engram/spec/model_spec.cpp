@@ -18,6 +18,26 @@ double Distribution::mean() const {
   return a;
 }
 
+double DistanceProfile::operator()(double d) const {
+  switch (kind) {
+    case Kind::none:
+      return 1.0;
+    case Kind::gaussian:
+      return std::exp(-0.5 * d * d / (scale * scale));
+    case Kind::exponential:
+      return std::exp(-d / scale);
+    case Kind::custom: {
+      if (distances.empty() || d > distances.back()) return 0.0;
+      if (d <= distances.front()) return values.front();
+      size_t k = 1;
+      while (distances[k] < d) ++k;
+      const double f = (d - distances[k - 1]) / (distances[k] - distances[k - 1]);
+      return values[k - 1] + f * (values[k] - values[k - 1]);
+    }
+  }
+  return 1.0;
+}
+
 int ModelSpec::population_index(std::string_view n) const {
   for (size_t i = 0; i < populations.size(); ++i)
     if (populations[i].name == n) return static_cast<int>(i);

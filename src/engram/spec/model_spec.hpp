@@ -2,6 +2,7 @@
 // A model as plain data: what the model file says, validated once, units resolved to the
 // canonical units of the engine. The engine builds the runtime network from this and never
 // reads the model file.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,7 +49,20 @@ struct PopulationSpec {
   std::vector<std::pair<int, Distribution>> init;  // state index -> initial value
   std::string integrator;
   std::vector<std::vector<double>> spike_times;  // spike_source only
+  // space: neuron positions (um) in a box [0, extent) per axis; empty when not placed
+  std::vector<std::array<double, 3>> positions;
+  std::array<double, 3> extent{0, 0, 0};
+  bool periodic = false;
   Origin origin;
+};
+
+// Connection probability as a function of distance: p(d) = p · profile(d).
+struct DistanceProfile {
+  enum class Kind { none, gaussian, exponential, custom };
+  Kind kind = Kind::none;
+  double scale = 0;                       // gaussian: sigma; exponential: lambda (um)
+  std::vector<double> distances, values;  // custom: piecewise linear, 0 beyond the last
+  double operator()(double d) const;
 };
 
 enum class ConnectRule {
@@ -72,6 +86,7 @@ struct ConnectSpec {
   bool autapses = true;
   bool multapses = true;
   std::vector<ListedSynapse> list;  // from_list
+  DistanceProfile profile;          // fixed_probability / all_to_all between placed populations
 };
 
 struct ProjectionSpec {
@@ -81,6 +96,9 @@ struct ProjectionSpec {
   int receptor = 0;
   Distribution weight;  // canonical unit of the receptor's weight dimension
   Distribution delay;   // ms
+  // distance-dependent delay: offset + distance / velocity (when velocity > 0)
+  double velocity = 0;      // um/ms
+  double delay_offset = 0;  // ms
   Origin origin;
 };
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engram/core/random.hpp"
 #include "engram/spec/list_files.hpp"
 #include "engram/spec/toml_reader.hpp"
 
@@ -158,6 +159,102 @@ void read_spike_times(TableReader& r, PopulationSpec& pop) {
   }
 }
 
+uint32_t gid_offset(const ModelSpec& m) {
+  uint32_t off = 0;
+  for (const auto& p : m.populations) off += p.size;
+  return off;
+}
+
+// Neuron positions: on a grid (cell centres) or uniformly at random in a box, in um.
+void read_space(TableReader& sp, PopulationSpec& pop, uint64_t seed, uint32_t index,
+                uint32_t gid0) {
+  const std::string layout = sp.string("layout");
+  const std::vector<double> extent = sp.quantity_list("extent", Dim::length);
+  if (extent.size() < 1 || extent.size() > 3)
+    sp.fail("extent", fmt::format("expected 1 to 3 lengths (x, y, z), got {}", extent.size()));
+  for (double e : extent)
+    if (!(e > 0)) sp.fail("extent", fmt::format("lengths must be > 0 um, got {:g} um", e));
+  for (size_t k = 0; k < extent.size(); ++k) pop.extent[k] = extent[k];
+  pop.periodic = sp.boolean("periodic", false);
+  pop.positions.assign(pop.size, {0, 0, 0});
+  if (layout == "grid") {
+    const toml::node* n = sp.node("shape");
+    const auto* arr = n ? n->as_array() : nullptr;
+    if (!arr || arr->size() != extent.size())
+      sp.fail("shape", fmt::format("expected {} numbers of grid points, one per axis of extent",
+                                   extent.size()));
+    std::array<uint64_t, 3> shape{1, 1, 1};
+    uint64_t product = 1;
+    for (size_t k = 0; k < arr->size(); ++k) {
+      auto v = (*arr)[k].as_integer();
+      if (!v || v->get() < 1) sp.fail("shape", "grid points per axis must be integers >= 1");
+      shape[k] = static_cast<uint64_t>(v->get());
+      product *= shape[k];
+    }
+    if (product != pop.size)
+      sp.fail("shape", fmt::format("the grid holds {} points but the population has {} neurons",
+                                   product, pop.size));
+    for (uint32_t i = 0; i < pop.size; ++i) {
+      uint64_t rest = i;
+      for (size_t k = 0; k < extent.size(); ++k) {
+        const uint64_t c = rest % shape[k];
+        rest /= shape[k];
+        pop.positions[i][k] =
+            (static_cast<double>(c) + 0.5) * extent[k] / static_cast<double>(shape[k]);
+      }
+    }
+  } else if (layout == "random") {
+    for (uint32_t i = 0; i < pop.size; ++i) {
+      RandomStream r(seed, purpose_word(Purpose::position, index), gid0 + i);
+      for (size_t k = 0; k < extent.size(); ++k) pop.positions[i][k] = r.uniform() * extent[k];
+    }
+  } else {
+    sp.fail("layout", "expected \"grid\" or \"random\", got \"" + layout + "\"");
+  }
+}
+
+DistanceProfile read_profile(TableReader& c) {
+  DistanceProfile prof;
+  TableReader t = c.subtable("profile");
+  int found = 0;
+  if (t.has("gaussian")) {
+    TableReader g = t.subtable("gaussian");
+    prof.kind = DistanceProfile::Kind::gaussian;
+    prof.scale = g.quantity("sigma", Dim::length);
+    if (!(prof.scale > 0)) g.fail("sigma", "must be > 0 um");
+    g.finish();
+    ++found;
+  }
+  if (t.has("exponential")) {
+    TableReader x = t.subtable("exponential");
+    prof.kind = DistanceProfile::Kind::exponential;
+    prof.scale = x.quantity("lambda", Dim::length);
+    if (!(prof.scale > 0)) x.fail("lambda", "must be > 0 um");
+    x.finish();
+    ++found;
+  }
+  if (t.has("custom")) {
+    TableReader u = t.subtable("custom");
+    prof.kind = DistanceProfile::Kind::custom;
+    prof.distances = u.quantity_list("distances", Dim::length);
+    prof.values = u.quantity_list("values", Dim::none);
+    if (prof.distances.empty() || prof.distances.size() != prof.values.size())
+      u.fail("values", fmt::format("needs one value per distance: {} distances, {} values",
+                                   prof.distances.size(), prof.values.size()));
+    for (size_t k = 0; k < prof.distances.size(); ++k) {
+      if (k > 0 && !(prof.distances[k] > prof.distances[k - 1]))
+        u.fail("distances", "must be strictly increasing");
+      if (!(prof.values[k] >= 0 && prof.values[k] <= 1))
+        u.fail("values", fmt::format("multipliers must be in [0, 1], got {:g}", prof.values[k]));
+    }
+    u.finish();
+    ++found;
+  }
+  if (found != 1) c.fail("profile", "give exactly one of gaussian, exponential, custom");
+  t.finish();
+  return prof;
+}
+
 PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   PopulationSpec pop;
   pop.origin = r.origin();
@@ -225,6 +322,12 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
                                       pop.name));
   }
   if (pop.model->name == "spike_source") read_spike_times(r, pop);
+  if (r.has("space")) {
+    TableReader sp = r.subtable("space");
+    read_space(sp, pop, m.protocol.seed, static_cast<uint32_t>(m.populations.size()),
+               gid_offset(m));
+    sp.finish();
+  }
   r.finish();
   return pop;
 }
@@ -259,6 +362,17 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
     if (!(spec.p >= 0 && spec.p <= 1))
       c.fail("p", fmt::format("must be a probability in [0, 1], got {:g}", spec.p));
     spec.autapses = c.boolean("autapses", true);
+    if (c.has("profile")) {
+      const auto& a = m.populations[proj.from];
+      const auto& b = m.populations[proj.to];
+      if (a.positions.empty() || b.positions.empty())
+        c.fail("profile", fmt::format("needs both populations placed in space (a `space` table "
+                                      "in population '{}')",
+                                      a.positions.empty() ? a.name : b.name));
+      if ((a.periodic || b.periodic) && a.extent != b.extent)
+        c.fail("profile", "periodic boundaries need populations with the same extent");
+      spec.profile = read_profile(c);
+    }
   } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
     const bool in = rule == "fixed_indegree";
     spec.rule = in ? ConnectRule::fixed_indegree : ConnectRule::fixed_outdegree;
@@ -328,7 +442,22 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   for (const auto& e : p.connect.list) list_has_weights &= e.weight.has_value();
   p.weight =
       list_has_weights ? s.distribution("weight", wdim, 0.0) : s.distribution("weight", wdim);
-  p.delay = s.distribution("delay", Dim::time, m.protocol.dt);
+  const toml::node* dnode = s.node("delay");
+  if (dnode && dnode->is_table() && dnode->as_table()->contains("distance")) {
+    // conduction delay: offset + distance / velocity
+    TableReader dt_reader(*dnode->as_table(), s.key_path("delay"), s.context());
+    TableReader d = dt_reader.subtable("distance");
+    p.velocity = d.quantity("velocity", Dim::velocity);
+    if (!(p.velocity > 0)) d.fail("velocity", "must be > 0 um/ms");
+    p.delay_offset = d.quantity("offset", Dim::time, m.protocol.dt);
+    d.finish();
+    dt_reader.finish();
+    if (m.populations[p.from].positions.empty() || m.populations[p.to].positions.empty())
+      s.fail("delay", "a distance-dependent delay needs both populations placed in space");
+    p.delay = Distribution{Distribution::Kind::constant, p.delay_offset, 0};
+  } else {
+    p.delay = s.distribution("delay", Dim::time, m.protocol.dt);
+  }
   const double dt = m.protocol.dt;
   auto delay_min = [&](const Distribution& d) {
     switch (d.kind) {

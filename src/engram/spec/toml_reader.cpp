@@ -35,6 +35,8 @@ std::string example_of(Dim dim) {
       return "\"100 um\"";
     case Dim::resistance:
       return "\"100 MOhm\"";
+    case Dim::velocity:
+      return "\"0.5 m/s\"";
     case Dim::none:
       return "a number";
   }
