@@ -132,6 +132,43 @@ TEST(Connectivity, FixedProbabilityMatchesBinomialStatistics) {
   EXPECT_EQ(all.size(), 90u);
 }
 
+TEST(Connectivity, FixedTotalNumberDrawsExactlyNPairsUniformly) {
+  const int n = 200000, n_post = 500, n_pre = 400;
+  auto p = build(two_populations(n_pre, n_post, R"({ rule = "fixed_total_number", n = 200000 })",
+                                 R"({ weight = "1 pA" })"));
+  EXPECT_EQ(p.size(), static_cast<size_t>(n));
+  // in-degrees ~ Binomial(n, 1/n_post): mean 400, variance 399.2
+  std::vector<double> indeg(n_post, 0), outdeg(n_pre, 0);
+  for (auto [i, j] : pairs(p)) {
+    ++indeg[j];
+    ++outdeg[i];
+  }
+  auto variance = [](const std::vector<double>& x) {
+    double m = 0, v = 0;
+    for (double a : x) m += a;
+    m /= x.size();
+    for (double a : x) v += (a - m) * (a - m);
+    return v / (x.size() - 1);
+  };
+  const double var_in = static_cast<double>(n) / n_post * (1 - 1.0 / n_post);
+  EXPECT_NEAR(variance(indeg), var_in, 0.2 * var_in);  // sd of a variance over 500 samples ~6 %
+  const double var_out = static_cast<double>(n) / n_pre * (1 - 1.0 / n_pre);
+  EXPECT_NEAR(variance(outdeg), var_out, 0.2 * var_out);
+  auto no_self =
+      build(two_populations(30, 1, R"({ rule = "fixed_total_number", n = 5000, autapses = false })",
+                            R"({ weight = "1 pA" })", true));
+  EXPECT_EQ(no_self.size(), 5000u);
+  for (auto [i, j] : pairs(no_self)) EXPECT_NE(i, j);
+  // bad input
+  EXPECT_THROW(build(two_populations(10, 10, R"({ rule = "fixed_total_number", n = -1 })",
+                                     R"({ weight = "1 pA" })")),
+               InputError);
+  EXPECT_THROW(
+      build(two_populations(10, 10, R"({ rule = "fixed_total_number", n = 5, multapses = false })",
+                            R"({ weight = "1 pA" })")),
+      InputError);
+}
+
 TEST(Connectivity, FromFileKeepsTheListAndItsWeightsAndDelays) {
   auto p = build(two_populations(3, 3, R"({ rule = "from_file", file = "connections.csv" })",
                                  R"({ weight = "5 pA", delay = "1 ms" })"));
@@ -236,6 +273,7 @@ TEST(Connectivity, ThreadShardsAreTheWholeProjectionSplitByTarget) {
       R"({ rule = "fixed_probability", p = 0.2 })",
       R"({ rule = "fixed_indegree", k = 9, multapses = false })",
       R"({ rule = "fixed_outdegree", k = 13 })",
+      R"({ rule = "fixed_total_number", n = 700, autapses = false })",
       R"({ rule = "from_file", file = "connections.csv" })",
   };
   for (const char* rule : rules) {

@@ -25,6 +25,9 @@ double draw(const Distribution& d, RandomStream& r) {
 
 namespace {
 
+// Stream id for draws that concern a whole population of targets (not a neuron's gid).
+constexpr uint32_t kAllTargets = 0xffffffffu;
+
 // Euclidean distance (um) between source i and target j, with the target population's
 // periodic boundaries (the shorter way round each axis).
 struct Geometry {
@@ -134,6 +137,27 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       }
       break;
     }
+    case ConnectRule::fixed_total_number: {
+      // N pairs drawn uniformly with replacement (NEST's fixed_total_number with multapses).
+      // The number of synapses onto each target is multinomial; it is drawn from one stream
+      // (id kAllTargets), the same on every thread, by throwing N balls into the targets;
+      // then each target draws its sources from its own stream.
+      const uint32_t n_post = m.populations[p.to].size;
+      std::vector<uint32_t> per_target(n_post, 0);
+      RandomStream split(seed, purpose, kAllTargets);
+      for (uint64_t b = 0; b < c.n; ++b) ++per_target[split.below(n_post)];
+      for (uint32_t j = lo; j < hi; ++j) {
+        on_owner(post_off + j);
+        RandomStream r(seed, purpose, post_off + j);
+        for (uint32_t drawn = 0; drawn < per_target[j];) {
+          const uint32_t i = r.below(n_pre);
+          if (autapse(i, j)) continue;
+          on_synapse(i, j, nullptr);
+          ++drawn;
+        }
+      }
+      break;
+    }
     case ConnectRule::from_list: {
       // In file order, grouped by target: stable sort of indices by post.
       std::vector<uint32_t> order(c.list.size());
@@ -177,6 +201,8 @@ double expected_synapses(const ModelSpec& m, uint32_t index) {
       return static_cast<double>(c.k) * n_post;
     case ConnectRule::fixed_outdegree:
       return static_cast<double>(c.k) * n_pre;
+    case ConnectRule::fixed_total_number:
+      return static_cast<double>(c.n);
     case ConnectRule::from_list:
       return static_cast<double>(c.list.size());
     case ConnectRule::fixed_probability: {

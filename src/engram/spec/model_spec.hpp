@@ -71,6 +71,7 @@ enum class ConnectRule {
   fixed_probability,
   fixed_indegree,
   fixed_outdegree,
+  fixed_total_number,
   from_list
 };
 
@@ -83,6 +84,7 @@ struct ConnectSpec {
   ConnectRule rule = ConnectRule::all_to_all;
   double p = 0;
   uint32_t k = 0;
+  uint64_t n = 0;  // fixed_total_number
   bool autapses = true;
   bool multapses = true;
   std::vector<ListedSynapse> list;  // from_list

@@ -387,6 +387,20 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
                               in ? "sources" : "targets", avail));
     if (avail <= 0 && k > 0) c.fail("k", "no candidate neurons to connect");
     spec.k = static_cast<uint32_t>(k);
+  } else if (rule == "fixed_total_number") {
+    spec.rule = ConnectRule::fixed_total_number;
+    const int64_t n = c.integer("n");
+    spec.autapses = c.boolean("autapses", true);
+    spec.multapses = c.boolean("multapses", true);
+    if (n < 0) c.fail("n", fmt::format("must be >= 0, got {}", n));
+    const int64_t avail = static_cast<int64_t>(n_pre) - ((same && !spec.autapses) ? 1 : 0);
+    if (avail <= 0 && n > 0) c.fail("n", "no candidate neurons to connect");
+    if (!spec.multapses)
+      c.fail("multapses",
+             "fixed_total_number draws pairs with replacement; multapses = false "
+             "is not supported (use fixed_probability or fixed_indegree)");
+    if (n > 4'000'000'000LL) c.fail("n", "is more than 4 billion synapses; split the projection");
+    spec.n = static_cast<uint64_t>(n);
   } else if (rule == "from_list" || rule == "from_file") {
     spec.rule = ConnectRule::from_list;
     std::string file = c.string("file");
@@ -394,7 +408,8 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
                                      c.key_path("file"), c.context().extra_hash_input);
   } else {
     std::vector<std::string> rules = {"all_to_all",     "one_to_one",      "fixed_probability",
-                                      "fixed_indegree", "fixed_outdegree", "from_file"};
+                                      "fixed_indegree", "fixed_outdegree", "fixed_total_number",
+                                      "from_file"};
     auto hint = did_you_mean(rule, rules);
     c.fail("rule",
            fmt::format("unknown connection rule '{}'{}", rule, hint.empty() ? "" : "; " + hint));
