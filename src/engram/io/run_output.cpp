@@ -68,8 +68,18 @@ json make_summary(const Simulation& sim) {
       j["positions_file"] = "positions/" + pop.name + ".npy";
     int r = sim.recorders().spike_recording_of(p);
     if (r >= 0) {
+      const auto& rec = sim.recorders().spikes()[r];
       j["spikes_file"] = "spikes/" + pop.name + ".npy";
-      j["recorded_neurons"] = sim.recorders().spikes()[r].recorded_neurons;
+      j["recorded_neurons"] = rec.recorded_neurons;
+      // the rate of the recorded neurons inside the recording window (e.g. after a transient)
+      const int64_t first = rec.first_step, last = std::min(rec.last_step, sim.steps() - 1);
+      const double window_ms = static_cast<double>(last - first + 1) * net.dt;
+      j["recorded_window_ms"] = {static_cast<double>(first) * net.dt,
+                                 static_cast<double>(last + 1) * net.dt};
+      j["recorded_rate_hz"] = window_ms > 0 && rec.recorded_neurons > 0
+                                  ? json(static_cast<double>(rec.t_ms.size()) /
+                                         (rec.recorded_neurons * window_ms * 1e-3))
+                                  : json(nullptr);
     }
     pops.push_back(j);
   }
