@@ -8,7 +8,7 @@ bash scripts/setup.sh
 jobs=$(nproc)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DENGRAM_WERROR=ON > /dev/null
 cmake --build build -j "$jobs"
-(cd build && ctest --output-on-failure -j "$jobs")
+(cd build && ctest --output-on-failure -j "$jobs" -LE long)
 if [[ "${ENGRAM_SKIP_SANITIZERS:-0}" != 1 ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENGRAM_SANITIZE=ON \
     -DENGRAM_WERROR=ON > /dev/null
