@@ -5,6 +5,7 @@ packages=(
   g++ cmake ninja-build pkg-config clang-format
   libtomlplusplus-dev libcli11-dev libfmt-dev librandom123-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin
   python3-numpy python3-matplotlib
 )
 if [[ "${ENGRAM_WITH_PEERS:-0}" == 1 ]]; then packages+=(python3-brian); fi

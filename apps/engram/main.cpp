@@ -17,6 +17,7 @@
 #include "engram/engine/memory_estimate.hpp"
 #include "engram/engine/simulation.hpp"
 #include "engram/io/run_output.hpp"
+#include "engram/parallel/communicator.hpp"
 #include "engram/spec/parse.hpp"
 #include "models_listing.hpp"
 
@@ -34,6 +35,7 @@ struct RunArgs {
   std::vector<std::string> sets;
   bool quiet = false;
   bool no_plots = false;
+  bool connectivity = false;
 };
 
 ModelSpec load(const std::string& file, const RunArgs& a) {
@@ -79,19 +81,31 @@ class ProgressBar {
 };
 
 int cmd_run(const RunArgs& a) {
-  ModelSpec spec = load(a.file, a);
-  fs::path out = a.out.empty() ? fs::path("runs") / spec.name : fs::path(a.out);
-  check_output_dir(out);                   // before simulating: refuse early, lose nothing
-  check_memory(spec, available_memory());  // before building: refuse rather than be killed
-  const bool tty = isatty(STDERR_FILENO) && !a.quiet;
-  if (!a.quiet)
+  const Communicator& comm = world();
+  ModelSpec spec;
+  fs::path out;
+  std::exception_ptr failure;
+  try {
+    spec = load(a.file, a);
+    out = a.out.empty() ? fs::path("runs") / spec.name : fs::path(a.out);
+    if (comm.is_root()) check_output_dir(out);  // before simulating: refuse early, lose nothing
+    // before building: refuse rather than be killed
+    check_memory(spec, available_memory(), comm.size(), comm.ranks_on_node());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  comm.agree(failure);  // all ranks go on, or all stop with the same error
+  const bool root = comm.is_root();
+  const bool tty = isatty(STDERR_FILENO) && !a.quiet && root;
+  if (!a.quiet && root)
     fmt::print(stderr,
                "engram {}: {} ({} populations, {} projections), {:g} ms at dt {:g} ms, seed {}, "
-               "{} thread{}\n",
+               "{} thread{}{}\n",
                kVersion, spec.name, spec.populations.size(), spec.projections.size(),
                spec.protocol.duration, spec.protocol.dt, spec.protocol.seed, spec.protocol.threads,
-               spec.protocol.threads == 1 ? "" : "s");
-  Simulation sim(spec);
+               spec.protocol.threads == 1 ? "" : "s",
+               comm.size() > 1 ? fmt::format(" on each of {} MPI ranks", comm.size()) : "");
+  Simulation sim(spec, comm);
   ProgressBar bar(tty);
   sim.run([&](double t, double total) { bar(t, total); });
   OutputOptions o;
@@ -99,8 +113,9 @@ int cmd_run(const RunArgs& a) {
   o.plots = !a.no_plots;
   o.plot_script = plot_script();
   o.quiet = a.quiet;
+  o.connectivity = a.connectivity;
   auto summary = write_run(sim, o);
-  if (a.quiet) return 0;
+  if (a.quiet || !root) return 0;
   // the summary a user reads first
   fmt::print("run directory: {}\n", out.string());
   fmt::print(
@@ -128,6 +143,7 @@ int cmd_run(const RunArgs& a) {
 
 int cmd_check(const RunArgs& a) {
   ModelSpec spec = load(a.file, a);
+  if (!world().is_root()) return 0;
   uint64_t neurons = 0;
   for (const auto& p : spec.populations) neurons += p.size;
   const MemoryEstimate e = estimate_memory(spec);
@@ -150,6 +166,20 @@ int cmd_check(const RunArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  MpiSession mpi(argc, argv);
+  if (!built_with_mpi()) {
+    // independent copies would race for one run directory: refuse
+    const char* n = std::getenv("OMPI_COMM_WORLD_SIZE");
+    if (!n) n = std::getenv("PMI_SIZE");
+    if (n && std::atoi(n) > 1) {
+      fmt::print(stderr,
+                 "engram: error: started by mpirun with {} processes, but this engram was built "
+                 "without MPI; install libopenmpi-dev and rebuild (cmake finds it), or use "
+                 "--threads\n",
+                 n);
+      return 2;
+    }
+  }
   CLI::App app{"engram: a simulator of biological neural networks that learn"};
   app.set_version_flag("--version", std::string("engram ") + kVersion);
   app.require_subcommand(1);
@@ -171,6 +201,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_flag("--quiet,-q", a.quiet, "no progress bar or summary");
   run->add_flag("--no-plots", a.no_plots, "skip the PNG plots");
+  run->add_flag("--connectivity", a.connectivity,
+                "also write every synapse: connectivity/<projection>.npy (source, target, weight, "
+                "delay_ms)");
   auto* check = app.add_subcommand("check", "validate a model file without running it");
   check->add_option("file", a.file, "model file (TOML); omit to check the embedded default");
   check->add_option("--set", a.sets, "override a model key: KEY=VALUE");
@@ -190,13 +223,17 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(a);
     if (*models) return list_models(m);
   } catch (const InputError& e) {
-    fmt::print(stderr, "engram: error: {}\n", e.what());
+    // every rank has the same error (Communicator::agree): the root alone reports it
+    if (world().is_root()) fmt::print(stderr, "engram: error: {}\n", e.what());
     return 2;
   } catch (const RuntimeFailure& e) {
-    fmt::print(stderr, "{}engram: run failed: {}\n", isatty(STDERR_FILENO) ? "\n" : "", e.what());
+    if (world().is_root())
+      fmt::print(stderr, "{}engram: run failed: {}\n", isatty(STDERR_FILENO) ? "\n" : "", e.what());
     return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "engram: internal error: {}\n", e.what());
+    // not known to be shared by the other ranks: end the whole job rather than hang it
+    fmt::print(stderr, "engram: internal error (rank {}): {}\n", world().rank(), e.what());
+    if (world().size() > 1) MpiSession::abort(1);
     return 1;
   }
   return 0;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "engram/parallel/communicator.hpp"
+
 namespace engram {
 
 class SpikeStatistics {
@@ -70,6 +72,23 @@ class SpikeStatistics {
       ++n;
     }
     return {n ? sum / n : std::nan(""), n};
+  }
+
+  // After a run on several ranks: every rank's statistics become those of the whole
+  // population (each rank kept its own neurons' entries; the others stayed zero).
+  void merge_ranks(const Communicator& comm) {
+    if (comm.size() == 1) return;
+    std::vector<uint64_t> wide(count_.begin(), count_.end());
+    comm.sum(wide);
+    std::copy(wide.begin(), wide.end(), count_.begin());
+    comm.max(last_);
+    comm.sum(isi_sum_);  // a neuron's sums are non-zero on its own rank only: exact
+    comm.sum(isi_sq_);
+    wide.assign(bins_[0].size(), 0);
+    for (const auto& bins : bins_)
+      for (size_t b = 0; b < bins.size(); ++b) wide[b] += bins[b];
+    comm.sum(wide);
+    bins_.assign(1, std::vector<uint32_t>(wide.begin(), wide.end()));
   }
 
  private:

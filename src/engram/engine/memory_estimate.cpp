@@ -34,7 +34,17 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
     e.synapse_bytes += n * (4.0 + (own_weight ? 4.0 : 0.0) + (own_delay ? 2.0 : 0.0));
     e.index_bytes += 4.0 * (n_pre + 1) * threads;
     // while drawing, each thread holds a count and a cursor per source
-    e.build_bytes = std::max(e.build_bytes, 12.0 * (n_pre + 1) * threads);
+    double build = 12.0 * (n_pre + 1);
+    if ((c.rule == ConnectRule::fixed_indegree || c.rule == ConnectRule::fixed_outdegree) &&
+        c.profile.kind != DistanceProfile::Kind::none) {
+      // and a distance sampler: a cell list of the pool (12 B per neuron) and a bound with
+      // its alias table (20 B per cell displacement: about one per pool neuron in a
+      // periodic box, up to 4 in an open one)
+      const auto& pool = m.populations[c.rule == ConnectRule::fixed_indegree ? p.from : p.to];
+      const bool periodic = m.populations[p.to].periodic;
+      build += pool.size * (12.0 + 20.0 * (periodic ? 1.0 : 4.0));
+    }
+    e.build_bytes = std::max(e.build_bytes, build * threads);
     const double d = p.delay.kind == Distribution::Kind::constant ? p.delay.a
                      : p.delay.kind == Distribution::Kind::uniform
                          ? p.delay.b
@@ -74,17 +84,20 @@ double available_memory() {
   return 0;
 }
 
-void check_memory(const ModelSpec& spec, double available) {
+void check_memory(const ModelSpec& spec, double available, int ranks, int ranks_on_node) {
   if (available <= 0) return;
   const MemoryEstimate e = estimate_memory(spec);
-  if (e.total() <= 0.9 * available) return;
+  const double share = static_cast<double>(ranks_on_node) / std::max(1, ranks);
+  const double needed = (e.synapse_bytes + e.index_bytes + e.build_bytes) * share +
+                        (e.neuron_bytes + e.recording_bytes) * ranks_on_node;
+  if (needed <= 0.9 * available) return;
   throw InputError(
       SourceLocation{spec.file, 0, 0}, "",
       fmt::format("the model needs about {} of memory but {} are available: synapses {} ({:.3g} "
                   "of them), neurons {}, state recordings {}. Reduce population sizes, "
                   "connection probabilities or in-degrees, record fewer neurons or at a longer "
                   "interval, or run on a machine with more memory",
-                  format_bytes(e.total()), format_bytes(available),
+                  format_bytes(needed), format_bytes(available),
                   format_bytes(e.synapse_bytes + e.index_bytes), e.synapses,
                   format_bytes(e.neuron_bytes), format_bytes(e.recording_bytes)));
 }

@@ -26,8 +26,10 @@ MemoryEstimate estimate_memory(const ModelSpec& spec);
 double available_memory();
 
 // Throws InputError (exit code 2) if the estimate exceeds `available` (bytes; 0: skip),
-// saying how much is needed, how much there is, and what to change.
-void check_memory(const ModelSpec& spec, double available);
+// saying how much is needed, how much there is, and what to change. With MPI, `ranks` share
+// the synapses and `ranks_on_node` of them share this machine's memory; each holds its own
+// copy of the neuron state.
+void check_memory(const ModelSpec& spec, double available, int ranks = 1, int ranks_on_node = 1);
 
 std::string format_bytes(double bytes);
 

@@ -1,7 +1,9 @@
 #include "engram/engine/network.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
+#include <limits>
 
 #include "engram/core/random.hpp"
 #include "engram/network/connectivity.hpp"
@@ -37,35 +39,57 @@ uint32_t Network::neuron_count() const {
   return n;
 }
 
-Network build_network(const ModelSpec& spec) {
+Network build_network(const ModelSpec& spec, const Communicator& comm) {
   Network net;
   net.dt = spec.protocol.dt;
   net.seed = spec.protocol.seed;
-  // With threads, each thread draws its own shard of every projection (the synapses onto
-  // its targets), in parallel; a shard is what the thread alone reads and writes later.
+  // Each thread draws its own partition's shard of every projection (the synapses onto its
+  // targets), in parallel; a shard is what the thread alone reads and writes later.
   net.threads = spec.protocol.threads;
+  net.rank = static_cast<uint32_t>(comm.rank());
+  net.ranks = static_cast<uint32_t>(comm.size());
   const auto n_proj = static_cast<uint32_t>(spec.projections.size());
-  if (net.threads == 1) {
-    for (uint32_t j = 0; j < n_proj; ++j) net.projections.push_back(build_projection(spec, j));
+  std::exception_ptr failure;
+  if (!net.sharded()) {
+    try {
+      for (uint32_t j = 0; j < n_proj; ++j) net.projections.push_back(build_projection(spec, j));
+    } catch (...) {
+      failure = std::current_exception();
+    }
   } else {
+    const uint64_t parts = net.partitions();
     net.shards.assign(net.threads, std::vector<Projection>(n_proj));
-    std::exception_ptr failure;
 #pragma omp parallel for num_threads(net.threads) schedule(static, 1)
     for (uint32_t t = 0; t < net.threads; ++t) {
       try {
+        const uint64_t part = net.partition_of(t);
         for (uint32_t j = 0; j < n_proj; ++j) {
           const uint64_t n = spec.populations[spec.projections[j].to].size;
-          net.shards[t][j] = build_projection(spec, j, static_cast<uint32_t>(n * t / net.threads),
-                                              static_cast<uint32_t>(n * (t + 1) / net.threads));
+          net.shards[t][j] = build_projection(spec, j, static_cast<uint32_t>(n * part / parts),
+                                              static_cast<uint32_t>(n * (part + 1) / parts));
         }
       } catch (...) {
 #pragma omp critical
         failure = std::current_exception();
       }
     }
-    if (failure) std::rethrow_exception(failure);
+  }
+  // a rank that failed must not leave the others waiting in the reductions below
+  comm.agree(failure);
+  if (net.sharded()) {
+    // delays over every shard of every rank: all ranks must agree on the min-delay interval
+    std::vector<int64_t> lo(n_proj, std::numeric_limits<int64_t>::max()), hi(n_proj, -1);
+    for (uint32_t j = 0; j < n_proj; ++j)
+      for (uint32_t t = 0; t < net.threads; ++t) {
+        const Projection& s = net.shards[t][j];
+        if (s.size() == 0 && !s.delay.empty()) continue;
+        lo[j] = std::min<int64_t>(lo[j], s.min_delay);
+        hi[j] = std::max<int64_t>(hi[j], s.max_delay);
+      }
+    comm.min(lo);
+    comm.max(hi);
     for (uint32_t j = 0; j < n_proj; ++j) {
-      Projection meta;  // metadata only; delays over all shards
+      Projection meta;  // metadata only
       const Projection& first = net.shards[0][j];
       meta.name = first.name;
       meta.from = first.from;
@@ -73,15 +97,12 @@ Network build_network(const ModelSpec& spec) {
       meta.receptor = first.receptor;
       meta.uniform_weight = first.uniform_weight;
       meta.uniform_delay = first.uniform_delay;
-      meta.min_delay = UINT16_MAX;
-      meta.max_delay = 0;
-      for (uint32_t t = 0; t < net.threads; ++t) {
-        const Projection& s = net.shards[t][j];
-        if (s.size() == 0 && !s.delay.empty()) continue;
-        meta.min_delay = std::min(meta.min_delay, s.min_delay);
-        meta.max_delay = std::max(meta.max_delay, s.max_delay);
+      if (lo[j] > hi[j]) {
+        meta.min_delay = meta.max_delay = meta.uniform_delay;
+      } else {
+        meta.min_delay = static_cast<uint16_t>(lo[j]);
+        meta.max_delay = static_cast<uint16_t>(hi[j]);
       }
-      if (meta.min_delay > meta.max_delay) meta.min_delay = meta.max_delay = meta.uniform_delay;
       net.projections.push_back(std::move(meta));
     }
   }

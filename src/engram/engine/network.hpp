@@ -8,6 +8,7 @@
 #include "engram/engine/ring_buffer.hpp"
 #include "engram/models/model.hpp"
 #include "engram/network/projection.hpp"
+#include "engram/parallel/communicator.hpp"
 #include "engram/spec/model_spec.hpp"
 
 namespace engram {
@@ -23,29 +24,42 @@ struct Population {
   std::vector<uint32_t> outgoing;  // indices of projections from this population
 };
 
-// Threads: thread t owns a contiguous range of every population's neurons, their state,
-// input buffers and the synapses onto them (its shard of every projection). A shard keeps
-// each source row's synapses in the order of the full projection, so every target receives
-// its inputs in the same order for any number of threads.
+// Partitions: the neurons are split into ranks × threads partitions (NEST's virtual
+// processes); partition rank·threads + t is thread t of that rank. A partition owns a
+// contiguous range of every population's neurons, their state, input buffers and the
+// synapses onto them (its shard of every projection). A shard keeps each source row's
+// synapses in the order of the full projection, so every target receives its inputs in the
+// same order for any number of threads and ranks. Neuron state is allocated whole on every
+// rank (it is small beside the synapses); only the owned ranges are updated.
 struct Network {
   double dt = 0.1;
   uint64_t seed = 1;
   std::vector<Population> populations;
-  std::vector<Projection> projections;    // with one thread: the synapses; else only metadata
+  // with one partition: the synapses; else only metadata (delays over all ranks)
+  std::vector<Projection> projections;
   uint16_t min_delay = 1, max_delay = 1;  // steps, over all projections
-  uint32_t threads = 1;
-  std::vector<std::vector<Projection>> shards;  // [thread][projection], when threads > 1
+  uint32_t threads = 1;                   // on this rank
+  uint32_t rank = 0, ranks = 1;
+  std::vector<std::vector<Projection>> shards;  // [local thread][projection], when sharded
 
+  uint32_t partitions() const { return ranks * threads; }
+  uint32_t partition_of(uint32_t thread) const { return rank * threads + thread; }
+  bool sharded() const { return partitions() > 1; }
   const Projection& shard(uint32_t thread, uint32_t projection) const {
-    return threads == 1 ? projections[projection] : shards[thread][projection];
+    return sharded() ? shards[thread][projection] : projections[projection];
   }
-  // Neurons [first, second) of population p owned by a thread.
-  std::pair<uint32_t, uint32_t> range(uint32_t p, uint32_t thread) const {
+  // Neurons [first, second) of population p owned by a partition.
+  std::pair<uint32_t, uint32_t> partition_range(uint32_t p, uint32_t partition) const {
     const uint64_t n = populations[p].size;
-    return {static_cast<uint32_t>(n * thread / threads),
-            static_cast<uint32_t>(n * (thread + 1) / threads)};
+    return {static_cast<uint32_t>(n * partition / partitions()),
+            static_cast<uint32_t>(n * (partition + 1) / partitions())};
+  }
+  // Neurons [first, second) of population p owned by a thread of this rank.
+  std::pair<uint32_t, uint32_t> range(uint32_t p, uint32_t thread) const {
+    return partition_range(p, partition_of(thread));
   }
 
+  // Of this rank's shards (sum over ranks for the whole network).
   uint64_t synapse_count() const;
   size_t synapse_bytes() const;  // target/weight/delay arrays
   size_t index_bytes() const;    // CSR row offsets
@@ -55,6 +69,7 @@ struct Network {
 
 // Builds populations (state initialised from the spec's init distributions, drawn per
 // neuron from Philox streams keyed by global id) and projections.
-Network build_network(const ModelSpec& spec);
+// With several ranks, each builds the shards of its own partitions; all ranks must call it.
+Network build_network(const ModelSpec& spec, const Communicator& comm = world());
 
 }  // namespace engram

@@ -22,12 +22,20 @@
 // synapses onto its own targets. So the spikes are bitwise the same for any number of
 // threads. The spike lists are double-buffered by interval parity: a thread may start the
 // next interval while another still delivers this one, but never get two intervals ahead.
+//
+// Ranks (MPI): the partitions are ranks × threads (Network::partition_range); partition
+// rank·threads + t is thread t of a rank. After the barrier, each rank's master thread sends
+// its partitions' spike lists of the interval to every rank (one MPI_Allgatherv) and
+// receives theirs into the lists of their partitions; a second barrier, and the threads
+// deliver as above, now over all partitions of all ranks, still in (step, global id) order.
+// A failure flag rides along with the spikes, so every rank stops after the same interval.
 
 #include "engram/engine/simulation.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <limits>
 
@@ -47,10 +55,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
-Simulation::Simulation(const ModelSpec& spec)
+Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
     : spec_(spec),
+      comm_(comm),
       build_start_(std::chrono::steady_clock::now()),
-      net_(build_network(spec_)),
+      net_(build_network(spec_, comm_)),
       stimuli_(make_stimuli(spec_, net_)),
       recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
@@ -61,14 +70,14 @@ Simulation::Simulation(const ModelSpec& spec)
 
 void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity) {
   const auto n_pops = static_cast<uint32_t>(net_.populations.size());
-  const uint32_t n_threads = net_.threads;
+  const uint32_t n_parts = net_.partitions();
   auto& lists = fired_[parity];
   auto& cursor = cursor_[thread];
-  cursor.assign(static_cast<size_t>(n_threads) * n_pops, 0);
+  cursor.assign(static_cast<size_t>(n_parts) * n_pops, 0);
   for (int64_t s = first; s < end; ++s)
     for (uint32_t p = 0; p < n_pops; ++p) {
       const Population& src = net_.populations[p];
-      for (uint32_t u = 0; u < n_threads; ++u) {
+      for (uint32_t u = 0; u < n_parts; ++u) {
         const auto& list = lists[u][p];
         size_t& c = cursor[u * n_pops + p];
         for (; c < list.size() && list[c].step == s; ++c) {
@@ -124,7 +133,8 @@ void Simulation::check_finite(int64_t step, uint32_t thread) const {
 void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
                          ThreadScratch& scratch) {
   const auto n_pops = static_cast<uint32_t>(net_.populations.size());
-  for (uint32_t p = 0; p < n_pops; ++p) fired_[parity][t][p].clear();
+  const uint32_t part = net_.partition_of(t);
+  for (uint32_t p = 0; p < n_pops; ++p) fired_[parity][part][p].clear();
   for (int64_t s = first; s < end; ++s) {
     for (uint32_t p = 0; p < n_pops; ++p) {
       auto& pop = net_.populations[p];
@@ -144,7 +154,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
       if (scratch.spiked.empty()) continue;
       // everything about its own neurons' spikes the thread keeps itself
       auto& st = stats_[p];
-      auto& list = fired_[parity][t][p];
+      auto& list = fired_[parity][part][p];
       for (uint32_t n : scratch.spiked) {
         st.add(n, s, t);
         list.push_back(Fired{s, n});
@@ -155,16 +165,57 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
   }
 }
 
+bool Simulation::exchange(int64_t first, int parity, bool failed) {
+  const uint32_t n_threads = net_.threads;
+  const auto n_pops = static_cast<uint32_t>(net_.populations.size());
+  auto& lists = fired_[parity];
+  // one word for the failure flag, then per local partition and population: the count and
+  // (step within the interval, neuron) per spike
+  send_.clear();
+  send_.push_back(failed ? 1u : 0u);
+  for (uint32_t t = 0; t < n_threads; ++t)
+    for (uint32_t p = 0; p < n_pops; ++p) {
+      const auto& list = lists[net_.partition_of(t)][p];
+      send_.push_back(static_cast<uint32_t>(list.size()));
+      for (const Fired& f : list) {
+        send_.push_back(static_cast<uint32_t>(f.step - first));
+        send_.push_back(f.neuron);
+      }
+    }
+  comm_.all_gather(std::as_bytes(std::span<const uint32_t>(send_)), received_, received_at_);
+  bool any_failed = false;
+  std::vector<uint32_t>& words = send_;  // reused: this rank's part is no longer needed
+  for (uint32_t r = 0; r < net_.ranks; ++r) {
+    const size_t n_words = (received_at_[r + 1] - received_at_[r]) / sizeof(uint32_t);
+    words.resize(n_words);
+    std::memcpy(words.data(), received_.data() + received_at_[r], n_words * sizeof(uint32_t));
+    any_failed |= words[0] != 0;
+    if (r == net_.rank) continue;
+    size_t at = 1;
+    for (uint32_t t = 0; t < n_threads; ++t)
+      for (uint32_t p = 0; p < n_pops; ++p) {
+        auto& list = lists[r * n_threads + t][p];
+        list.clear();
+        const uint32_t n = words[at++];
+        for (uint32_t i = 0; i < n; ++i, at += 2)
+          list.push_back(Fired{first + words[at], words[at + 1]});
+      }
+  }
+  return any_failed;
+}
+
 void Simulation::run(const ProgressFn& progress) {
   auto t0 = std::chrono::steady_clock::now();
   const int64_t m = net_.projections.empty() ? 1 : net_.min_delay;
   const double total_ms = static_cast<double>(n_steps_) * net_.dt;
   const uint32_t n_threads = net_.threads;
+  const bool ranks = net_.ranks > 1;
   const auto n_pops = static_cast<uint32_t>(net_.populations.size());
   // a blow-up is caught within about a millisecond of simulated time; checking every step
   // would cost as much as a cheap neuron update
   const int64_t check_every = std::max<int64_t>(1, std::llround(1.0 / net_.dt));
-  for (auto& buffer : fired_) buffer.assign(n_threads, std::vector<std::vector<Fired>>(n_pops));
+  for (auto& buffer : fired_)
+    buffer.assign(net_.partitions(), std::vector<std::vector<Fired>>(n_pops));
   cursor_.assign(n_threads, {});
   auto make_scratch = [&] {
     ThreadScratch sc;
@@ -174,6 +225,7 @@ void Simulation::run(const ProgressFn& progress) {
   };
 
   for (uint32_t t = 0; t < n_threads; ++t) recorders_.sample(0, net_, t);
+  std::exception_ptr failure;
   if (n_threads == 1) {
     // no OpenMP constructs at all: even a one-thread team pays for its barriers
     ThreadScratch scratch = make_scratch();
@@ -183,14 +235,19 @@ void Simulation::run(const ProgressFn& progress) {
       const int parity = static_cast<int>(k & 1);
       advance(0, T, end, parity, scratch);
       if (end >= next_check || end == n_steps_) {
-        check_finite(end - 1, 0);
         next_check = end + check_every;
+        try {
+          check_finite(end - 1, 0);
+        } catch (...) {
+          failure = std::current_exception();
+        }
       }
+      // every rank stops after the same interval, whichever failed
+      if (ranks ? exchange(T, parity, failure != nullptr) : failure != nullptr) break;
       deliver(0, T, end, parity);
       if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
     }
   } else {
-    std::exception_ptr failure;
     // the first interval in which some thread failed; every thread stops after it together
     std::atomic<int64_t> stop_after{std::numeric_limits<int64_t>::max()};
 #pragma omp parallel num_threads(n_threads)
@@ -220,14 +277,28 @@ void Simulation::run(const ProgressFn& progress) {
           }
         }
 #pragma omp barrier
+        if (ranks) {
+#pragma omp master
+          {
+            // the thread that started MPI: tell the others this rank's news, hear theirs
+            if (exchange(T, parity, stop_after.load() <= k)) {
+              int64_t seen = stop_after.load();
+              while (k < seen && !stop_after.compare_exchange_weak(seen, k)) {
+              }
+            }
+          }
+#pragma omp barrier
+        }
         if (stop_after.load() <= k) break;
         deliver(t, T, end, parity);
         if (t == 0 && progress) progress(static_cast<double>(end) * net_.dt, total_ms);
       }
     }
-    if (failure) std::rethrow_exception(failure);
   }
-  recorders_.finish();
+  // a rank without a failure of its own learns the failing rank's message here
+  comm_.agree(failure);
+  recorders_.finish(comm_);
+  for (auto& st : stats_) st.merge_ranks(comm_);
   sim_s_ = seconds_since(t0);
 }
 

@@ -17,13 +17,15 @@ using ProgressFn = std::function<void(double t_ms, double total_ms)>;
 
 class Simulation {
  public:
-  // Builds the network (timed as build_seconds).
-  explicit Simulation(const ModelSpec& spec);
+  // Builds the network (timed as build_seconds). With several ranks every rank constructs
+  // its Simulation and calls run(); each simulates its own partitions.
+  explicit Simulation(const ModelSpec& spec, const Communicator& comm = world());
 
   // Runs the protocol's duration. Throws RuntimeFailure on numerical blow-up.
   void run(const ProgressFn& progress = {});
 
   const ModelSpec& spec() const { return spec_; }
+  const Communicator& comm() const { return comm_; }
   Network& network() { return net_; }
   const Network& network() const { return net_; }
   const Recorders& recorders() const { return recorders_; }
@@ -46,17 +48,24 @@ class Simulation {
   void advance(uint32_t t, int64_t first, int64_t end, int parity, ThreadScratch& scratch);
   // All threads' spikes of the interval, in (step, global id) order, onto thread t's targets.
   void deliver(uint32_t thread, int64_t first, int64_t end, int parity);
+  // Between ranks, after an interval: sends this rank's spike lists, receives the others'
+  // into fired_[parity]. Returns true if any rank reported a failure (`failed`).
+  bool exchange(int64_t first, int parity, bool failed);
   // Throws RuntimeFailure if a neuron of the thread's ranges has diverged.
   void check_finite(int64_t step, uint32_t thread) const;
 
   ModelSpec spec_;
+  const Communicator& comm_;
   std::chrono::steady_clock::time_point build_start_;
   Network net_;
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
   std::vector<SpikeStatistics> stats_;
   std::vector<std::vector<size_t>> cursor_;  // per thread: scratch of deliver
-  // [parity][thread][population]: the spikes of an interval, double-buffered
+  std::vector<uint32_t> send_;               // exchange scratch
+  std::vector<std::byte> received_;
+  std::vector<size_t> received_at_;
+  // [parity][partition][population]: the spikes of an interval, double-buffered
   std::array<std::vector<std::vector<std::vector<Fired>>>, 2> fired_;
   double build_s_ = 0, sim_s_ = 0;
   int64_t n_steps_ = 0;

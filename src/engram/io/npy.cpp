@@ -59,4 +59,25 @@ void write_npy_spikes(const std::filesystem::path& file, std::span<const double>
   if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
 }
 
+void write_npy_connections(const std::filesystem::path& file, std::span<const uint32_t> source,
+                           std::span<const uint32_t> target, std::span<const double> weight,
+                           std::span<const double> delay_ms) {
+  auto out = open(file);
+  write_header(out, fmt::format("{{'descr': [('source', '<u4'), ('target', '<u4'), "
+                                "('weight', '<f8'), ('delay_ms', '<f8')], "
+                                "'fortran_order': False, 'shape': ({},), }}",
+                                source.size()));
+  constexpr size_t kRecord = 24;
+  std::string buf(kRecord * source.size(), '\0');
+  for (size_t i = 0; i < source.size(); ++i) {
+    char* r = buf.data() + kRecord * i;
+    std::memcpy(r, &source[i], 4);
+    std::memcpy(r + 4, &target[i], 4);
+    std::memcpy(r + 8, &weight[i], 8);
+    std::memcpy(r + 16, &delay_ms[i], 8);
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
+}
+
 }  // namespace engram

@@ -14,4 +14,9 @@ void write_npy_matrix(const std::filesystem::path& file, std::span<const double>
 void write_npy_spikes(const std::filesystem::path& file, std::span<const double> t_ms,
                       std::span<const uint32_t> neuron);
 
+// A structured array with fields source (<u4), target (<u4), weight (<f8), delay_ms (<f8).
+void write_npy_connections(const std::filesystem::path& file, std::span<const uint32_t> source,
+                           std::span<const uint32_t> target, std::span<const double> weight,
+                           std::span<const double> delay_ms);
+
 }  // namespace engram

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace engram {
 
 Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
-    : dt_(net.dt), by_population_(net.populations.size(), -1) {
+    : dt_(net.dt), threads_(net.threads), by_population_(net.populations.size(), -1) {
   for (const auto& r : spec.records) {
     const auto pop = static_cast<uint32_t>(r.population);
     const uint32_t size = net.populations[pop].size;
@@ -54,11 +55,11 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
                         ? static_cast<size_t>((rec.last_k - rec.first_k) / rec.interval_steps + 1)
                         : 0;
       rec.data.assign(rec.samples * rec.neurons.size(), 0.0);
-      rec.columns_of_thread.resize(net.threads);
+      rec.columns_of_partition.resize(net.partitions());
       for (uint32_t c = 0; c < rec.neurons.size(); ++c)
-        for (uint32_t t = 0; t < net.threads; ++t) {
-          auto [lo, hi] = net.range(pop, t);
-          if (rec.neurons[c] >= lo && rec.neurons[c] < hi) rec.columns_of_thread[t].push_back(c);
+        for (uint32_t u = 0; u < net.partitions(); ++u) {
+          auto [lo, hi] = net.partition_range(pop, u);
+          if (rec.neurons[c] >= lo && rec.neurons[c] < hi) rec.columns_of_partition[u].push_back(c);
         }
       states_.push_back(std::move(rec));
     }
@@ -81,7 +82,82 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
   }
 }
 
-void Recorders::finish() {
+namespace {
+// Plain values into and out of a byte buffer, for gathering recordings to the root rank.
+template <class T>
+void put(std::vector<std::byte>& out, std::span<const T> values) {
+  const uint64_t n = values.size();
+  const auto* p = reinterpret_cast<const std::byte*>(&n);
+  out.insert(out.end(), p, p + sizeof n);
+  const auto bytes = std::as_bytes(values);
+  out.insert(out.end(), bytes.begin(), bytes.end());
+}
+template <class T>
+std::vector<T> take(const std::vector<std::byte>& in, size_t& at) {
+  uint64_t n = 0;
+  std::memcpy(&n, in.data() + at, sizeof n);
+  at += sizeof n;
+  std::vector<T> values(n);
+  std::memcpy(values.data(), in.data() + at, n * sizeof(T));
+  at += n * sizeof(T);
+  return values;
+}
+}  // namespace
+
+void Recorders::gather_to_root(const Communicator& comm) {
+  std::vector<std::byte> mine;
+  for (const auto& rec : spikes_)
+    for (const auto& part : rec.parts) {
+      put<int64_t>(mine, part.step);
+      put<uint32_t>(mine, part.neuron);
+    }
+  const auto partition = [&](int rank, uint32_t t) {
+    return static_cast<uint32_t>(rank) * threads_ + t;
+  };
+  for (const auto& rec : states_) {
+    std::vector<double> values;
+    const size_t n = rec.neurons.size();
+    for (uint32_t t = 0; t < threads_; ++t)
+      for (size_t row = 0; row < rec.samples; ++row)
+        for (uint32_t c : rec.columns_of_partition[partition(comm.rank(), t)])
+          values.push_back(rec.data[row * n + c]);
+    put<double>(mine, values);
+  }
+  auto all = comm.gather_to_root(mine);
+  if (!comm.is_root()) {
+    // nothing to write on this rank: free what it recorded
+    for (auto& rec : spikes_) rec.parts.clear();
+    for (auto& rec : states_) rec.data = {};
+    return;
+  }
+  // partitions in (rank, thread) order own ascending neuron ranges: the parts stay in order
+  std::vector<std::vector<SpikeRecording::Part>> parts(spikes_.size());
+  for (int r = 0; r < comm.size(); ++r) {
+    size_t at = 0;
+    const auto& in = all[r];
+    for (size_t i = 0; i < spikes_.size(); ++i)
+      for (uint32_t t = 0; t < threads_; ++t) {
+        SpikeRecording::Part part;
+        part.step = take<int64_t>(in, at);
+        part.neuron = take<uint32_t>(in, at);
+        parts[i].push_back(std::move(part));
+      }
+    for (auto& rec : states_) {
+      const auto values = take<double>(in, at);
+      if (r == 0) continue;  // the root's own samples are in place
+      const size_t n = rec.neurons.size();
+      size_t k = 0;
+      for (uint32_t t = 0; t < threads_; ++t)
+        for (size_t row = 0; row < rec.samples; ++row)
+          for (uint32_t c : rec.columns_of_partition[partition(r, t)])
+            rec.data[row * n + c] = values[k++];
+    }
+  }
+  for (size_t i = 0; i < spikes_.size(); ++i) spikes_[i].parts = std::move(parts[i]);
+}
+
+void Recorders::finish(const Communicator& comm) {
+  if (comm.size() > 1) gather_to_root(comm);
   // each part is in step order and thread t's neurons precede thread t+1's: merging the
   // parts step by step in thread order gives (time, neuron) order
   for (auto& rec : spikes_) {
@@ -115,7 +191,8 @@ void Recorders::sample(int64_t k, Network& net, uint32_t thread) {
     const auto row = static_cast<size_t>((k - rec.first_k) / rec.interval_steps);
     const size_t n = rec.neurons.size();
     auto values = net.populations[rec.population].group->state(rec.state);
-    for (uint32_t c : rec.columns_of_thread[thread]) rec.data[row * n + c] = values[rec.neurons[c]];
+    for (uint32_t c : rec.columns_of_partition[net.partition_of(thread)])
+      rec.data[row * n + c] = values[rec.neurons[c]];
   }
 }
 

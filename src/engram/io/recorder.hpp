@@ -17,7 +17,7 @@ struct SpikeRecording {
   uint32_t recorded_neurons = 0;
   std::vector<double> t_ms;  // complete after Recorders::finish(), in (time, neuron) order
   std::vector<uint32_t> neuron;
-  // while running: each thread's spikes (step, neuron) of the neurons it owns
+  // while running: each local thread's spikes (step, neuron) of the neurons it owns
   struct Part {
     std::vector<int64_t> step;
     std::vector<uint32_t> neuron;
@@ -33,7 +33,8 @@ struct StateRecording {
   int64_t first_k = 0, last_k = 0;  // sampling points k·dt within [start, stop]
   std::vector<double> data;         // samples × neurons, row-major, allocated up front
   size_t samples = 0;
-  std::vector<std::vector<uint32_t>> columns_of_thread;  // the columns each thread samples
+  // the columns each partition (thread of a rank) samples
+  std::vector<std::vector<uint32_t>> columns_of_partition;
 };
 
 class Recorders {
@@ -44,8 +45,10 @@ class Recorders {
   // A population's spikes in a step, stamped (step+1)·dt, of the neurons a thread owns.
   void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked,
                  uint32_t thread = 0);
-  // After the run: the threads' spikes merged into (time, neuron) order.
-  void finish();
+  // After the run: the threads' spikes merged into (time, neuron) order. With several ranks
+  // every rank must call it; the root (rank 0) then holds every rank's spikes and samples,
+  // the other ranks hold nothing to write.
+  void finish(const Communicator& comm = world());
   // Sampling point at time index k (time k·dt), after the update of step k-1 (k=0: initial).
   // Each thread samples the neurons it owns; threads write disjoint entries.
   void sample(int64_t k, Network& net, uint32_t thread);
@@ -56,7 +59,10 @@ class Recorders {
   const std::vector<StateRecording>& states() const { return states_; }
 
  private:
+  void gather_to_root(const Communicator& comm);
+
   double dt_;
+  uint32_t threads_ = 1;  // per rank
   std::vector<int> by_population_;
   std::vector<SpikeRecording> spikes_;
   std::vector<StateRecording> states_;

@@ -3,8 +3,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -12,6 +16,7 @@
 #include "engram/core/error.hpp"
 #include "engram/core/version.hpp"
 #include "engram/engine/memory_estimate.hpp"
+#include "engram/io/connection_table.hpp"
 #include "engram/io/npy.hpp"
 
 namespace engram {
@@ -33,17 +38,29 @@ json number_or_null(double v) {
 json make_summary(const Simulation& sim) {
   const ModelSpec& spec = sim.spec();
   const Network& net = sim.network();
+  const Communicator& comm = sim.comm();
+  // collective: every rank's share of the network and its resources
+  const double build_s = comm.max(sim.build_seconds());
+  const double sim_s = comm.max(sim.sim_seconds());
+  std::vector<uint64_t> bytes = {net.synapse_count(), net.synapse_bytes(), net.index_bytes(),
+                                 net.buffer_bytes()};
+  comm.sum(bytes);
+  const auto [nsyn, synapse_bytes, index_bytes, buffer_bytes] =
+      std::array<uint64_t, 4>{bytes[0], bytes[1], bytes[2], bytes[3]};
+  const double rss = peak_rss_mib();
+  const double rss_total = comm.sum(rss), rss_max = comm.max(rss);
   const double duration_ms = static_cast<double>(sim.steps()) * net.dt;
   json s;
   s["engram_version"] = kVersion;
   s["model"] = {{"name", spec.name}, {"file", spec.file}, {"hash", spec.hash}};
   s["seed"] = spec.protocol.seed;
   s["threads"] = net.threads;
+  s["ranks"] = net.ranks;
   s["dt_ms"] = net.dt;
   s["duration_ms"] = duration_ms;
-  const double rtf = duration_ms > 0 ? sim.sim_seconds() / (duration_ms * 1e-3) : 0.0;
-  s["timing"] = {{"build_s", sim.build_seconds()},
-                 {"sim_s", sim.sim_seconds()},
+  const double rtf = duration_ms > 0 ? sim_s / (duration_ms * 1e-3) : 0.0;
+  s["timing"] = {{"build_s", build_s},
+                 {"sim_s", sim_s},
                  {"real_time_factor", rtf},
                  {"real_time_factor_note", "wall-clock seconds per simulated second"}};
   json pops = json::array();
@@ -99,25 +116,39 @@ json make_summary(const Simulation& sim) {
                     {"file", fmt::format("traces/{}.{}.npy", pop.name, st.name)}});
   }
   s["recordings"] = recs;
-  const uint64_t nsyn = net.synapse_count();
+  std::vector<uint64_t> per_projection(net.projections.size(), 0);
+  for (uint32_t t = 0; t < net.threads; ++t)
+    for (uint32_t j = 0; j < net.projections.size(); ++j)
+      per_projection[j] += net.shard(t, j).size();
+  comm.sum(per_projection);
+  json projs = json::array();
+  for (uint32_t j = 0; j < net.projections.size(); ++j) {
+    const auto& pr = net.projections[j];
+    projs.push_back({{"name", pr.name},
+                     {"from", net.populations[pr.from].name},
+                     {"to", net.populations[pr.to].name},
+                     {"synapses", per_projection[j]},
+                     {"connectivity_file", nullptr}});
+  }
+  s["projections"] = projs;
   const uint32_t nneu = net.neuron_count();
   s["network"] = {{"neurons", nneu},
                   {"synapses", nsyn},
                   {"min_delay_ms", net.min_delay * net.dt},
                   {"max_delay_ms", net.max_delay * net.dt}};
   s["memory"] = {
-      {"synapse_bytes", net.synapse_bytes()},
-      {"index_bytes", net.index_bytes()},
-      {"ring_buffer_bytes", net.buffer_bytes()},
-      {"bytes_per_synapse",
-       nsyn ? json(static_cast<double>(net.synapse_bytes()) / nsyn) : json(nullptr)},
+      {"synapse_bytes", synapse_bytes},
+      {"index_bytes", index_bytes},
+      {"ring_buffer_bytes", buffer_bytes},
+      {"bytes_per_synapse", nsyn ? json(static_cast<double>(synapse_bytes) / nsyn) : json(nullptr)},
       {"bytes_per_synapse_with_index",
-       nsyn ? json(static_cast<double>(net.synapse_bytes() + net.index_bytes()) / nsyn)
-            : json(nullptr)},
-      {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(net.buffer_bytes()) / nneu : 0.0},
+       nsyn ? json(static_cast<double>(synapse_bytes + index_bytes) / nsyn) : json(nullptr)},
+      {"ring_buffer_bytes_per_neuron", nneu ? static_cast<double>(buffer_bytes) / nneu : 0.0},
       {"estimated_bytes", estimate_memory(spec).total()},
       {"estimated_bytes_per_neuron", nneu ? estimate_memory(spec).neuron_bytes / nneu : 0.0},
-      {"peak_rss_mib", peak_rss_mib()}};
+      {"peak_rss_mib", rss_total},
+      {"peak_rss_mib_note", "summed over ranks; each rank's peak is at most peak_rss_mib_per_rank"},
+      {"peak_rss_mib_per_rank", rss_max}};
   return s;
 }
 
@@ -169,7 +200,33 @@ void check_output_dir(const fs::path& dir) {
                           : "exists and is not a directory; choose another --out");
 }
 
-json write_run(const Simulation& sim, const OutputOptions& o) {
+std::vector<std::string> connectivity_files(const ModelSpec& spec) {
+  std::vector<std::string> files;
+  for (const auto& p : spec.projections) {
+    std::string name;
+    for (size_t i = 0; i < p.name.size(); ++i) {
+      if (p.name.compare(i, 2, "->") == 0) {
+        name += "-to-";
+        ++i;
+      } else {
+        const char c = p.name[i];
+        name += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')
+                    ? c
+                    : '_';
+      }
+    }
+    std::string file = name + ".npy";
+    for (int k = 2; std::find(files.begin(), files.end(), file) != files.end(); ++k)
+      file = fmt::format("{}.{}.npy", name, k);
+    files.push_back(file);
+  }
+  return files;
+}
+
+namespace {
+// The root rank alone writes the run directory.
+void write_run_directory(const Simulation& sim, const OutputOptions& o, const json& summary,
+                         const std::vector<ConnectionTable>& tables) {
   check_output_dir(o.dir);
   const fs::path target = fs::absolute(o.dir).lexically_normal();
   const fs::path parent = target.parent_path();
@@ -179,10 +236,16 @@ json write_run(const Simulation& sim, const OutputOptions& o) {
     throw RuntimeFailure(fmt::format("cannot create '{}': {}", parent.string(), ec.message()));
   const fs::path tmp = parent / fmt::format(".{}.tmp-{}", target.filename().string(), getpid());
   fs::remove_all(tmp, ec);
-  json summary = make_summary(sim);
   try {
     fs::create_directories(tmp);
     write_contents(sim, tmp, summary);
+    if (!tables.empty()) {
+      fs::create_directories(tmp / "connectivity");
+      const auto files = connectivity_files(sim.spec());
+      for (size_t j = 0; j < tables.size(); ++j)
+        write_npy_connections(tmp / "connectivity" / files[j], tables[j].source, tables[j].target,
+                              tables[j].weight, tables[j].delay_ms);
+    }
     if (o.plots && !o.plot_script.empty()) {
       std::string cmd = fmt::format("'{}' '{}' '{}' > /dev/null{}", o.python, o.plot_script,
                                     tmp.string(), o.quiet ? " 2>&1" : "");
@@ -207,6 +270,29 @@ json write_run(const Simulation& sim, const OutputOptions& o) {
     fs::remove_all(tmp, ec);
     throw;
   }
+}
+
+}  // namespace
+
+json write_run(const Simulation& sim, const OutputOptions& o) {
+  json summary = make_summary(sim);  // every rank takes part
+  std::vector<ConnectionTable> tables;
+  if (o.connectivity) {
+    const auto files = connectivity_files(sim.spec());
+    for (uint32_t j = 0; j < sim.network().projections.size(); ++j) {
+      tables.push_back(gather_connections(sim.network(), j, sim.comm()));
+      summary["projections"][j]["connectivity_file"] = "connectivity/" + files[j];
+    }
+  }
+  std::exception_ptr failure;
+  if (sim.comm().is_root()) {
+    try {
+      write_run_directory(sim, o, summary, tables);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  sim.comm().agree(failure);
   return summary;
 }
 

@@ -4,6 +4,7 @@
 // place only when complete, so an interrupted run never leaves a directory that looks whole.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,13 +17,19 @@ struct OutputOptions {
   bool plots = true;
   std::string plot_script;  // tools/plot_run.py; empty: no plots
   std::string python = "/usr/bin/python3";
-  bool quiet = false;  // silence the plotter's notes
+  bool quiet = false;         // silence the plotter's notes
+  bool connectivity = false;  // write connectivity/<projection>.npy (every synapse)
 };
 
-// The summary of a finished simulation (what summary.json holds).
+// The summary of a finished simulation (what summary.json holds). Collective: with several
+// ranks every rank must call it.
 nlohmann::json make_summary(const Simulation& sim);
 
-// Writes the run directory; returns the summary written. Throws RuntimeFailure on I/O errors
+// The file name (under connectivity/) of each projection's synapse table.
+std::vector<std::string> connectivity_files(const ModelSpec& spec);
+
+// Writes the run directory (the root rank writes, every rank must call it); returns the
+// summary written. Throws RuntimeFailure on I/O errors
 // (leaving no partial directory behind).
 nlohmann::json write_run(const Simulation& sim, const OutputOptions& options);
 

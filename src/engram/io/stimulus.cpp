@@ -24,8 +24,10 @@ Stimulus::Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net)
       if (!spec.per_target.empty()) per_target_.push_back(spec.per_target[k]);
     }
   }
+  // this rank's threads' ranges are adjacent: thread t's targets are [first[t], first[t+1])
   for (uint32_t t = 0; t <= net.threads; ++t) {
-    const uint32_t first = t < net.threads ? net.range(spec.target, t).first : pop.size;
+    const uint32_t first = t < net.threads ? net.range(spec.target, t).first
+                                           : net.range(spec.target, net.threads - 1).second;
     thread_first_.push_back(static_cast<size_t>(
         std::lower_bound(targets_.begin(), targets_.end(), first) - targets_.begin()));
   }
