@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""engram vs Brian2 on the Brette et al. (2007) benchmarks COBA and CUBA.
+"""engram vs Brian2 on the Brette et al. (2007) benchmarks COBA, CUBA and COBAHH.
 
-For each network (examples/coba.toml, examples/cuba.toml) and each biological time T, this
-runs engram --reps times (single thread) and, in the same invocation, the Brian2 peer script
-shared/peers/brian2_nets.py with its cpp_standalone target (compiled once, binary executed
---reps times, single thread). It reports median simulation times, the speed ratio, memory per
-synapse, peak RSS and the firing rates / spike counts of both simulators, as a table on stdout
-and (with --json) as JSON.
+For each network (examples/coba.toml, examples/cuba.toml, examples/cobahh.toml) and each
+biological time T, this runs engram --reps times (single thread) and, in the same invocation,
+the Brian2 peer script shared/peers/brian2_nets.py with its cpp_standalone target (compiled
+once, binary executed --reps times, single thread). It reports median simulation times, the
+speed ratio, memory per synapse, peak RSS and the firing rates / spike counts of both
+simulators, as a table on stdout and (with --json) as JSON.
 
 Run with Debian's Python, which sees python3-brian:
   /usr/bin/python3 bench/run_bench.py --reps 3 --json /tmp/bench.json
@@ -29,7 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PEER_PY = "/usr/bin/python3"  # Debian's interpreter: the one that sees python3-brian
-NETS = ("coba", "cuba")
+NETS = ("coba", "cuba", "cobahh")
 
 
 def die(msg, code=2):
@@ -44,7 +44,8 @@ def note(msg):
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--nets", default="coba,cuba", help="comma list from: coba, cuba")
+    ap.add_argument("--nets", default="coba,cuba,cobahh",
+                    help="comma list from: coba, cuba, cobahh")
     ap.add_argument("--T", default="1,10", help="comma list of biological times in s")
     ap.add_argument("--reps", type=int, default=3, help="runs per case; medians are reported")
     ap.add_argument("--no-peer", action="store_true", help="engram only, skip Brian2")

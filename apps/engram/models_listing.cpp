@@ -13,6 +13,18 @@ std::string default_text(const ParamSpec& p) {
   return format_quantity(p.default_value, p.dim);
 }
 
+// "a = 0.02, c = -50 mV" for a preset's overrides (parameters, then initial state).
+std::string preset_values(const ModelInfo& m, const Preset& p) {
+  std::vector<std::string> parts;
+  for (const auto& [name, value] : p.params)
+    parts.push_back(fmt::format("{} = {}", name,
+                                format_quantity(value, m.params[find_index(m.params, name)].dim)));
+  for (const auto& [name, value] : p.init)
+    parts.push_back(fmt::format("initial {} = {}", name,
+                                format_quantity(value, m.state[find_index(m.state, name)].dim)));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 void print_text(const ModelInfo& m) {
   fmt::print("{} ({}): {}\n", m.name, m.kind == ModelKind::neuron ? "neuron" : "source", m.summary);
   fmt::print("  {}\n", m.doc);
@@ -40,7 +52,16 @@ void print_text(const ModelInfo& m) {
   fmt::print("  integrators: ");
   for (size_t i = 0; i < m.integrators.size(); ++i)
     fmt::print("{}{}{}", i ? ", " : "", m.integrators[i], i == 0 ? " (default)" : "");
-  fmt::print("\n\n");
+  fmt::print("\n");
+  if (!m.presets.empty()) {
+    fmt::print("  presets (preset = \"NAME\"; params override them):\n");
+    for (const auto& p : m.presets) {
+      fmt::print("    {:<28} {} [{}]\n", p.name, p.doc, p.source);
+      fmt::print("    {:<28} {}\n", "", preset_values(m, p));
+      if (!p.protocol.empty()) fmt::print("    {:<28} stimulus: {}\n", "", p.protocol);
+    }
+  }
+  fmt::print("\n");
 }
 
 void print_markdown(const ModelInfo& m) {
@@ -70,6 +91,15 @@ void print_markdown(const ModelInfo& m) {
   }
   fmt::print("Integrators (`integrator`): {} (default: {}).\n\n", fmt::join(m.integrators, ", "),
              m.integrators[0]);
+  if (!m.presets.empty()) {
+    fmt::print(
+        "Presets (`preset = \"NAME\"`; the population's `params` and `init` override them):\n\n"
+        "| preset | behaviour | source | values | published stimulus |\n|---|---|---|---|---|\n");
+    for (const auto& p : m.presets)
+      fmt::print("| `{}` | {} | {} | {} | {} |\n", p.name, p.doc, p.source, preset_values(m, p),
+                 p.protocol);
+    fmt::print("\n");
+  }
 }
 
 }  // namespace

@@ -275,13 +275,19 @@ TEST(Connectivity, ThreadShardsAreTheWholeProjectionSplitByTarget) {
       R"({ rule = "fixed_outdegree", k = 13 })",
       R"({ rule = "fixed_total_number", n = 700, autapses = false })",
       R"({ rule = "from_file", file = "connections.csv" })",
+      // distance profiles (the population is placed in space below)
+      R"({ rule = "fixed_outdegree", k = 13, profile = { gaussian = { sigma = "200 um" } } })",
+      R"({ rule = "fixed_indegree", k = 9, multapses = false, profile = { exponential = { lambda = "150 um" } } })",
   };
   for (const char* rule : rules) {
     const auto model = two_populations(
         50, 50, rule,
         R"({ weight = { normal = { mean = "10 pA", sd = "3 pA" } }, delay = { uniform = ["0.5 ms", "3 ms"] } })",
         true);
-    const auto spec = test::spec_from(model);
+    const auto spec = test::spec_from(
+        model,
+        {{"population.a.space",
+          R"({ layout = "grid", shape = [10, 5], extent = ["1 mm", "500 um"], periodic = true })"}});
     const Projection whole = build_projection(spec, 0);
     ASSERT_GT(whole.size(), 0u) << rule;
     size_t total = 0;

@@ -1067,5 +1067,84 @@ TEST(ErrorFiles, EachBadFileFailsAsItsHeaderSays) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Presets and integrators of the izhikevich and adex models
+
+TEST(InputErrors, UnknownPresetListsThePresetsAndSuggestsTheClosest) {
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "cells"
+size = 1
+model = "izhikevich"
+preset = "chatering"
+)");
+  expect_error(e, 8, "population 'cells'.preset",
+               "unknown preset 'chatering' of model izhikevich; did you mean 'chattering'?");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(e->message().find("the presets are: regular_spiking, intrinsically_bursting, "
+                              "chattering"),
+            std::string::npos)
+      << e->message();
+}
+
+TEST(InputErrors, PresetOfAModelWithoutPresets) {
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "cells"
+size = 1
+model = "lif_psc_exp"
+preset = "tonic"
+)");
+  expect_error(e, 8, "population 'cells'.preset", "model lif_psc_exp has no presets");
+}
+
+TEST(InputErrors, PresetMustBeAString) {
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "cells"
+size = 1
+model = "adex_cond_exp"
+preset = 3
+)");
+  expect_error(e, 8, "population 'cells'.preset", "expected a string");
+}
+
+TEST(InputErrors, IntegratorTheModelDoesNotOffer) {
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "cells"
+size = 1
+model = "izhikevich"
+integrator = "exact"
+)");
+  expect_error(e, 8, "population 'cells'.integrator",
+               "model izhikevich supports: rk45, rk4, euler, izhikevich_2004, izhikevich_2003; "
+               "got \"exact\"");
+}
+
+TEST(InputErrors, PresetValuesAreCheckedWithTheOverrides) {
+  // chattering resets to c = -50 mV; a v_peak below it is refused, naming the parameter (c
+  // is not in `params`, so the error points at the population)
+  auto e = error_of(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "cells"
+size = 1
+model = "izhikevich"
+preset = "chattering"
+params = { v_peak = "-60 mV" }
+)");
+  expect_error(e, 4, "population 'cells'.params.c", "must be below v_peak");
+}
+
 }  // namespace
 }  // namespace engram

@@ -79,6 +79,24 @@ struct ParamProblem {
   std::string message;
 };
 
+// A parameter or state variable set by name, in canonical units.
+struct NamedValue {
+  std::string_view name;
+  double value;
+};
+
+// A named parameter set from the literature ("chattering", "adapting"). In a model file,
+// `preset = "chattering"` starts from the model's defaults overridden by `params`; the
+// population's own `params` and `init` override the preset in turn.
+struct Preset {
+  std::string_view name;
+  std::string_view doc;                // one line: what the cell does
+  std::string_view source;             // the publication, with figure or table
+  std::span<const NamedValue> params;  // overrides of the parameter defaults
+  std::span<const NamedValue> init{};  // initial state it was published with, if any
+  std::string_view protocol{};         // the stimulus it was shown with, in words
+};
+
 struct ModelInfo {
   std::string_view name;
   ModelKind kind;
@@ -92,7 +110,15 @@ struct ModelInfo {
   // Checks relations between parameters (e.g. v_reset < v_thresh); empty key: all fine.
   ParamProblem (*check)(std::span<const double> params, double dt);
   std::unique_ptr<NeuronGroup> (*create)(const GroupSetup& setup);
+  std::span<const Preset> presets{};  // named parameter sets, in the order they are listed
 };
+
+// The preset called `name` of model `m`, or null.
+inline const Preset* find_preset(const ModelInfo& m, std::string_view name) {
+  for (const auto& p : m.presets)
+    if (p.name == name) return &p;
+  return nullptr;
+}
 
 // The `create` entry of a model whose group is constructed from the setup.
 template <class Group>

@@ -6,12 +6,14 @@ namespace engram {
 
 extern const ModelInfo kMcCullochPitts, kLifPscDelta, kLifPscExp, kLifPscAlpha, kLifCondExp,
     kPoissonSource, kSpikeSource;
+extern const ModelInfo kHhSquid, kHhCondExpTraub;
+extern const ModelInfo kIzhikevich, kAdexPscExp, kAdexCondExp;
 
 namespace {
 // One line per model; the order is the order of `engram models`.
-const std::array<const ModelInfo*, 7> kModels = {
-    &kMcCullochPitts, &kLifPscDelta,   &kLifPscExp,   &kLifPscAlpha,
-    &kLifCondExp,     &kPoissonSource, &kSpikeSource,
+const std::array<const ModelInfo*, 12> kModels = {
+    &kMcCullochPitts, &kLifPscDelta, &kLifPscExp,  &kLifPscAlpha, &kLifCondExp,    &kHhSquid,
+    &kHhCondExpTraub, &kIzhikevich,  &kAdexPscExp, &kAdexCondExp, &kPoissonSource, &kSpikeSource,
 };
 }  // namespace
 

@@ -5,7 +5,10 @@
 #include <limits>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "engram/core/random.hpp"
+#include "engram/network/spatial_sampler.hpp"
 
 namespace engram {
 
@@ -43,6 +46,117 @@ struct Geometry {
     return std::sqrt(s);
   }
 };
+
+// Sums over a list of weights that can be lowered one at a time (a Fenwick tree), for
+// sampling without replacement: O(log n) per draw and per removal.
+class WeightTree {
+ public:
+  explicit WeightTree(const std::vector<double>& w) : w_(w), tree_(w.size() + 1, 0.0) {
+    for (size_t i = 0; i < w.size(); ++i) {
+      tree_[i + 1] += w[i];
+      const size_t up = (i + 1) + ((i + 1) & (~(i + 1) + 1));
+      if (up <= w.size()) tree_[up] += tree_[i + 1];
+    }
+    for (double x : w) positive_ += x > 0;
+  }
+  size_t positive() const { return positive_; }
+  double weight(size_t i) const { return w_[i]; }
+  void remove(size_t i) {
+    if (!(w_[i] > 0)) return;
+    for (size_t k = i + 1; k < tree_.size(); k += k & (~k + 1)) tree_[k] -= w_[i];
+    w_[i] = 0;
+    --positive_;
+  }
+  // the item whose cumulative range holds u in [0, total)
+  size_t find(double u) const {
+    size_t pos = 0, step = 1;
+    while (step * 2 < tree_.size()) step *= 2;
+    for (; step > 0; step /= 2)
+      if (pos + step < tree_.size() && tree_[pos + step] <= u) {
+        u -= tree_[pos + step];
+        pos += step;
+      }
+    return std::min(pos, w_.size() - 1);
+  }
+  double total() const {
+    double t = 0;
+    for (size_t k = w_.size(); k > 0; k -= k & (~k + 1)) t += tree_[k];
+    return t;
+  }
+
+ private:
+  std::vector<double> w_, tree_;
+  size_t positive_ = 0;
+};
+
+// fixed_indegree / fixed_outdegree with a distance profile: each owner (target / source)
+// in [first, last) draws k partners from the other population with probability
+// proportional to profile(distance) (SpatialSampler: exact rejection sampling from a
+// tabulated bound). A repeat without multapses, or an autapse when they are excluded, is
+// redrawn; when redraws pile up (k close to the number of partners within reach) the owner
+// switches, deterministically, to exact sequential sampling (without replacement: of the
+// remaining partners) over all partners' weights, which also detects too few partners.
+template <class OnOwner, class OnSynapse>
+void draw_by_distance(const ModelSpec& m, uint32_t index, uint32_t owner_off, uint32_t first,
+                      uint32_t last, OnOwner& on_owner, OnSynapse& on_synapse) {
+  const ProjectionSpec& p = m.projections[index];
+  const ConnectSpec& c = p.connect;
+  const bool in = c.rule == ConnectRule::fixed_indegree;
+  const PopulationSpec& pre = m.populations[p.from];
+  const PopulationSpec& post = m.populations[p.to];
+  const PopulationSpec& owners = in ? post : pre;
+  const PopulationSpec& pool = in ? pre : post;
+  const bool same = p.from == p.to;
+  const uint32_t purpose = purpose_word(Purpose::connectivity, index);
+  SpatialSampler sampler(pool.positions, pool.extent, owners.positions,
+                         BoxMetric{post.extent, post.periodic}, c.profile);
+  std::vector<uint32_t> picked;
+  std::unordered_set<uint32_t> seen;
+  std::vector<double> w;
+  auto fail = [&](uint32_t o, std::string_view why) {
+    throw InputError(p.origin.where, p.origin.key_path + ".connect",
+                     fmt::format("neuron {} of population '{}' {} (k = {}); widen the profile or "
+                                 "lower k",
+                                 o, owners.name, why, c.k));
+  };
+  for (uint32_t o = first; o < last; ++o) {
+    on_owner(owner_off + o);
+    RandomStream r(m.protocol.seed, purpose, owner_off + o);
+    picked.clear();
+    seen.clear();
+    sampler.begin(owners.positions[o]);
+    const uint64_t patience = 4 * uint64_t{c.k} + 1000;
+    uint64_t tries = 0;
+    while (picked.size() < c.k && ++tries <= patience) {
+      const uint32_t x = sampler.draw(r);
+      if (x == UINT32_MAX) fail(o, "has no partner within reach of the distance profile");
+      if (same && x == o && !c.autapses) continue;
+      if (!c.multapses && !seen.insert(x).second) continue;
+      picked.push_back(x);
+    }
+    if (picked.size() < c.k) {
+      // exact sequential sampling (without replacement: of the rest) over every partner
+      sampler.weights(owners.positions[o], w);
+      WeightTree tree(w);
+      if (!c.multapses)
+        for (uint32_t x : picked) tree.remove(x);
+      if (same && !c.autapses) tree.remove(o);
+      while (picked.size() < c.k) {
+        if (tree.positive() == 0)
+          fail(o, c.multapses || picked.empty()
+                      ? std::string("has no partner within reach of the distance profile")
+                      : fmt::format("has only {} distinct partners within reach of the distance "
+                                    "profile",
+                                    picked.size()));
+        const size_t x = tree.find(r.uniform() * tree.total());
+        if (!(tree.weight(x) > 0)) continue;  // a rounding edge at a removed item
+        picked.push_back(static_cast<uint32_t>(x));
+        if (!c.multapses) tree.remove(x);
+      }
+    }
+    for (uint32_t x : picked) in ? on_synapse(x, o, nullptr) : on_synapse(o, x, nullptr);
+  }
+}
 
 // Visits the synapses of a projection onto targets [lo, hi), grouped by the neuron whose
 // stream draws them ("owner": the target, or the source for fixed_outdegree).
@@ -121,6 +235,10 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       const uint32_t n_owner = in ? n_post : n_pre, pool = in ? n_pre : n_post;
       const uint32_t owner_off = in ? post_off : pre_off;
       const uint32_t first = in ? lo : 0, last = in ? hi : n_owner;
+      if (c.profile.kind != DistanceProfile::Kind::none) {
+        draw_by_distance(m, index, owner_off, first, last, on_owner, on_synapse);
+        break;
+      }
       for (uint32_t o = first; o < last; ++o) {
         on_owner(owner_off + o);
         RandomStream r(seed, purpose, owner_off + o);

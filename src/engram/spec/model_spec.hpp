@@ -44,6 +44,7 @@ struct PopulationSpec {
   std::string name;
   uint32_t size = 0;
   const ModelInfo* model = nullptr;
+  std::string preset;  // the preset the parameters started from, "" for none
   CellKind kind = CellKind::unspecified;
   std::vector<double> params;                      // in the order of model->params
   std::vector<std::pair<int, Distribution>> init;  // state index -> initial value

@@ -255,6 +255,25 @@ DistanceProfile read_profile(TableReader& c) {
   return prof;
 }
 
+// The population's `preset`, if it names one: a published parameter set of its model.
+const Preset* read_preset(TableReader& r, const ModelInfo& model) {
+  if (!r.has("preset")) return nullptr;
+  const std::string name = r.string("preset");
+  if (const Preset* p = find_preset(model, name)) return p;
+  if (model.presets.empty())
+    r.fail("preset",
+           fmt::format("model {} has no presets; give its parameters in `params`", model.name));
+  std::vector<std::string_view> names;
+  std::string list;
+  for (const auto& p : model.presets) {
+    names.push_back(p.name);
+    list += (list.empty() ? "" : ", ") + std::string(p.name);
+  }
+  const auto hint = did_you_mean(name, names);
+  r.fail("preset", fmt::format("unknown preset '{}' of model {}{}; the presets are: {}", name,
+                               model.name, hint.empty() ? "" : "; " + hint, list));
+}
+
 PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   PopulationSpec pop;
   pop.origin = r.origin();
@@ -285,16 +304,28 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
     r.fail("kind",
            "expected \"excitatory\", \"inhibitory\" or \"unspecified\", got \"" + kind + "\"");
 
-  // parameters
+  // parameters: the model's defaults, overridden by the preset, overridden by `params`
   const auto& specs = pop.model->params;
+  const Preset* preset = read_preset(r, *pop.model);
+  std::vector<double> base;
+  for (const auto& s : specs) base.push_back(s.default_value);
+  if (preset) {
+    pop.preset = preset->name;
+    for (const auto& [name, value] : preset->params)
+      base[static_cast<size_t>(find_index(specs, name))] = value;
+  }
   if (r.has("params")) {
     TableReader p = r.subtable("params");
-    for (const auto& s : specs) pop.params.push_back(p.parameter(s.name, s));
+    for (size_t i = 0; i < specs.size(); ++i) {
+      ParamSpec s = specs[i];
+      s.default_value = base[i];
+      pop.params.push_back(p.parameter(s.name, s));
+    }
     p.finish();
   } else {
-    for (const auto& s : specs) pop.params.push_back(s.default_value);
+    pop.params = base;
   }
-  // initial state
+  // initial state: `init`, else the preset's published initial state, else the table default
   if (r.has("init")) {
     TableReader in = r.subtable("init");
     for (size_t i = 0; i < pop.model->state.size(); ++i) {
@@ -305,6 +336,13 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
     }
     in.finish();
   }
+  if (preset)
+    for (const auto& [name, value] : preset->init) {
+      const int idx = find_index(pop.model->state, name);
+      bool given = false;
+      for (const auto& [k, d] : pop.init) given |= k == idx;
+      if (!given) pop.init.emplace_back(idx, Distribution{Distribution::Kind::constant, value, 0});
+    }
   // integrator: the population's own, else the protocol's, else the model's default
   const bool own = r.has("integrator");
   pop.integrator = r.string("integrator", m.protocol.integrator);
@@ -343,6 +381,20 @@ void check_model_params(const PopulationSpec& pop, const ProtocolSpec& proto, Re
                    problem.message);
 }
 
+// A distance profile between two placed populations (fixed_probability, fixed-degree rules).
+DistanceProfile read_placed_profile(TableReader& c, const ModelSpec& m,
+                                    const ProjectionSpec& proj) {
+  const auto& a = m.populations[proj.from];
+  const auto& b = m.populations[proj.to];
+  if (a.positions.empty() || b.positions.empty())
+    c.fail("profile", fmt::format("needs both populations placed in space (a `space` table "
+                                  "in population '{}')",
+                                  a.positions.empty() ? a.name : b.name));
+  if ((a.periodic || b.periodic) && a.extent != b.extent)
+    c.fail("profile", "periodic boundaries need populations with the same extent");
+  return read_profile(c);
+}
+
 ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpec& proj) {
   ConnectSpec spec;
   std::string rule = c.string("rule");
@@ -362,23 +414,15 @@ ConnectSpec read_connect(TableReader& c, const ModelSpec& m, const ProjectionSpe
     if (!(spec.p >= 0 && spec.p <= 1))
       c.fail("p", fmt::format("must be a probability in [0, 1], got {:g}", spec.p));
     spec.autapses = c.boolean("autapses", true);
-    if (c.has("profile")) {
-      const auto& a = m.populations[proj.from];
-      const auto& b = m.populations[proj.to];
-      if (a.positions.empty() || b.positions.empty())
-        c.fail("profile", fmt::format("needs both populations placed in space (a `space` table "
-                                      "in population '{}')",
-                                      a.positions.empty() ? a.name : b.name));
-      if ((a.periodic || b.periodic) && a.extent != b.extent)
-        c.fail("profile", "periodic boundaries need populations with the same extent");
-      spec.profile = read_profile(c);
-    }
+    if (c.has("profile")) spec.profile = read_placed_profile(c, m, proj);
   } else if (rule == "fixed_indegree" || rule == "fixed_outdegree") {
     const bool in = rule == "fixed_indegree";
     spec.rule = in ? ConnectRule::fixed_indegree : ConnectRule::fixed_outdegree;
     int64_t k = c.integer("k");
     spec.autapses = c.boolean("autapses", true);
     spec.multapses = c.boolean("multapses", true);
+    // targets (sources) drawn with probability proportional to profile(distance)
+    if (c.has("profile")) spec.profile = read_placed_profile(c, m, proj);
     const uint32_t pool = in ? n_pre : n_post;
     if (k < 0) c.fail("k", fmt::format("must be >= 0, got {}", k));
     const int64_t avail = pool - ((same && !spec.autapses) ? 1 : 0);
