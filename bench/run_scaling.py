@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""engram at scale: strong scaling, a 50,000-neuron Brunel network against Brian2 with
+OpenMP, and the full-scale cortical microcircuit, each case in one invocation.
+
+Cases (--cases, comma list):
+  scaling       COBA scaled x10 (32,000 E + 8,000 I, in-degrees kept: p = 0.002), engram on 1
+                and --threads threads (and, when mpirun is there, --threads ranks of 1 thread);
+                strong-scaling efficiency = T(1) / (n * T(n)).
+  brunel50k     Brunel (2000) model A with N = 50,000 (examples/brunel_ai.toml resized),
+                engram on --threads threads against Brian2 cpp_standalone with OpenMP on the
+                same number of threads (shared/peers/brian2_nets.py --model brunel, run with
+                its openmp_threads preference set to --threads); rates compared.
+  microcircuit  examples/potjans_diesmann_2014.toml (77,169 neurons, ~3e8 synapses): build time,
+                simulation time, real-time factor and bytes per synapse on 1 and --threads
+                threads.
+
+Medians over --reps runs. Run with Debian's Python, which sees python3-brian:
+  /usr/bin/python3 bench/run_scaling.py --cases scaling,brunel50k --reps 3
+  /usr/bin/python3 bench/run_scaling.py --cases microcircuit --T 1 --reps 1
+Exit status: 0 on success, 2 when the engram binary or an input is missing, 1 when a run fails.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PEER_PY = "/usr/bin/python3"
+CASES = ("scaling", "brunel50k", "microcircuit")
+MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
+
+
+def die(msg, code=2):
+    print(f"run_scaling: error: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def note(msg):
+    print(f"run_scaling: {msg}", file=sys.stderr, flush=True)
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", default="scaling,brunel50k", help="comma list from: " +
+                    ", ".join(CASES))
+    ap.add_argument("--T", type=float, default=None,
+                    help="biological time in s (default: scaling 2, brunel50k 1, microcircuit 1)")
+    ap.add_argument("--reps", type=int, default=3, help="runs per configuration (median)")
+    ap.add_argument("--threads", type=int, default=2, help="the parallel configuration")
+    ap.add_argument("--no-peer", action="store_true", help="skip Brian2")
+    ap.add_argument("--no-mpi", action="store_true", help="skip the MPI configuration")
+    ap.add_argument("--engram", default=os.path.join(ROOT, "build", "engram"))
+    ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
+    ap.add_argument("--json", default=None, metavar="PATH", help="also write the results here")
+    ap.add_argument("--workdir", default=None)
+    args = ap.parse_args()
+    args.cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    for c in args.cases:
+        if c not in CASES:
+            ap.error(f"unknown case '{c}' (choose from {', '.join(CASES)})")
+    if args.reps < 1 or args.threads < 2:
+        ap.error("--reps >= 1 and --threads >= 2")
+    if not os.access(args.engram, os.X_OK):
+        die(f"no engram binary at {args.engram}: build first (cmake --build build)")
+    return args
+
+
+def engram_run(args, work, tag, model, T, threads=1, ranks=1, sets=()):
+    out = os.path.join(work, tag)
+    cmd = [args.engram, "run", model, "--threads", str(threads), "--duration", f"{T} s",
+           "--out", out, "--no-plots", "-q"]
+    for s in sets:
+        cmd += ["--set", s]
+    env = dict(os.environ)
+    if ranks > 1:
+        cmd = ["mpirun", "-np", str(ranks), "--oversubscribe", "--bind-to", "none"] + cmd
+        env.update(MPI_ENV)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        die(f"engram failed ({' '.join(cmd)}):\n{p.stderr}", 1)
+    with open(os.path.join(out, "summary.json")) as f:
+        s = json.load(f)
+    shutil.rmtree(out, ignore_errors=True)
+    return s
+
+
+def engram_median(args, work, tag, model, T, threads=1, ranks=1, sets=()):
+    runs = [engram_run(args, work, f"{tag}-{k}", model, T, threads, ranks, sets)
+            for k in range(args.reps)]
+    runs.sort(key=lambda s: s["timing"]["sim_s"])
+    s = runs[len(runs) // 2]
+    note(f"{tag}: sim {[round(r['timing']['sim_s'], 2) for r in runs]} s")
+    return s
+
+
+def rate(summary):
+    n = sum(p["size"] for p in summary["populations"])
+    return sum(p["rate_hz"] * p["size"] for p in summary["populations"]) / n
+
+
+def brian2_brunel(args, work, N, T, threads):
+    """The peer script, unchanged but for its thread count (it pins cpp_standalone to one)."""
+    script = os.path.join(args.peers, "brian2_nets.py")
+    if not os.path.exists(script):
+        die(f"no peer script at {script}")
+    with open(script) as f:
+        src = f.read()
+    pinned = "prefs.devices.cpp_standalone.openmp_threads = 0"
+    if pinned not in src:
+        die(f"{script} no longer pins openmp_threads as expected; update run_scaling.py", 1)
+    patched = os.path.join(work, "brian2_nets_threads.py")
+    with open(patched, "w") as f:
+        f.write(src.replace(pinned, f"prefs.devices.cpp_standalone.openmp_threads = {threads}"))
+    shutil.copy(os.path.join(args.peers, "common.py"), work)
+    outdir = os.path.join(work, "b2_brunel")
+    cmd = [PEER_PY, patched, "--model", "brunel", "--N", str(N), "--T", str(T),
+           "--target", "standalone", "--reps", str(args.reps), "--outdir", outdir]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        die(f"Brian2 failed:\n{p.stderr[-3000:]}", 1)
+    results = []
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT"):
+            results.append(json.loads(line.split(" ", 1)[1]))
+    if not results:
+        die(f"Brian2 printed no RESULT line:\n{p.stdout[-2000:]}", 1)
+    results.sort(key=lambda r: r["sim_s"])
+    note(f"brian2 brunel N={N} {threads} threads: run {[round(r['sim_s'], 2) for r in results]} s")
+    return results[len(results) // 2]
+
+
+def case_scaling(args, work):
+    T = args.T or 2.0
+    model = os.path.join(ROOT, "examples", "coba.toml")
+    sets = ["population.exc.size=32000", "population.inh.size=8000"] + [
+        f"projection.{j}.connect.p=0.002" for j in range(4)]
+    one = engram_median(args, work, "coba10-t1", model, T, 1, 1, sets)
+    many = engram_median(args, work, f"coba10-t{args.threads}", model, T, args.threads, 1, sets)
+    res = {"T_s": T, "neurons": one["network"]["neurons"], "synapses": one["network"]["synapses"],
+           "sim_s_1": one["timing"]["sim_s"], "sim_s_n": many["timing"]["sim_s"],
+           "threads": args.threads, "rate_1_hz": rate(one), "rate_n_hz": rate(many),
+           "same_spikes": one["spike_count"] == many["spike_count"]}
+    res["speedup"] = res["sim_s_1"] / res["sim_s_n"]
+    res["efficiency"] = res["speedup"] / args.threads
+    if not args.no_mpi and shutil.which("mpirun"):
+        mpi = engram_median(args, work, f"coba10-r{args.threads}", model, T, 1, args.threads, sets)
+        res["sim_s_mpi"] = mpi["timing"]["sim_s"]
+        res["efficiency_mpi"] = res["sim_s_1"] / (args.threads * res["sim_s_mpi"])
+        res["same_spikes_mpi"] = one["spike_count"] == mpi["spike_count"]
+    return res
+
+
+def case_brunel50k(args, work):
+    T = args.T or 1.0
+    N = 50000
+    model = os.path.join(ROOT, "examples", "brunel_ai.toml")
+    sets = [f"population.exc.size={N * 4 // 5}", f"population.inh.size={N // 5}"]
+    e = engram_median(args, work, f"brunel50k-t{args.threads}", model, T, args.threads, 1, sets)
+    res = {"T_s": T, "N": N, "threads": args.threads, "synapses": e["network"]["synapses"],
+           "engram_sim_s": e["timing"]["sim_s"], "engram_build_s": e["timing"]["build_s"],
+           "engram_rate_hz": rate(e),
+           "engram_bytes_per_synapse": e["memory"]["bytes_per_synapse"],
+           "engram_peak_rss_mib": e["memory"]["peak_rss_mib"]}
+    if not args.no_peer:
+        b = brian2_brunel(args, work, N, T, args.threads)
+        res.update({"brian2_sim_s": b["sim_s"], "brian2_rate_hz": b.get("rate_hz"),
+                    "brian2_peak_rss_mib": b.get("rss_mib")})
+        res["speedup_vs_brian2"] = b["sim_s"] / res["engram_sim_s"]
+        if res["brian2_rate_hz"]:
+            res["rate_ratio"] = res["engram_rate_hz"] / res["brian2_rate_hz"]
+    return res
+
+
+def case_microcircuit(args, work):
+    T = args.T or 1.0
+    model = os.path.join(ROOT, "examples", "potjans_diesmann_2014.toml")
+    res = {"T_s": T}
+    for threads in (1, args.threads):
+        s = engram_run(args, work, f"pd14-t{threads}", model, T, threads)
+        res[f"t{threads}"] = {"build_s": s["timing"]["build_s"], "sim_s": s["timing"]["sim_s"],
+                              "real_time_factor": s["timing"]["real_time_factor"],
+                              "synapses": s["network"]["synapses"],
+                              "bytes_per_synapse": s["memory"]["bytes_per_synapse"],
+                              "peak_rss_mib": s["memory"]["peak_rss_mib"]}
+        note(f"microcircuit {threads} thread(s): {res[f't{threads}']}")
+    return res
+
+
+def main():
+    args = parse_args()
+    work = args.workdir or tempfile.mkdtemp(prefix="engram-scaling-")
+    os.makedirs(work, exist_ok=True)
+    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
+               "machine": platform.node(), "cpus": os.cpu_count(), "reps": args.reps}
+    for c in args.cases:
+        note(f"case {c}")
+        results[c] = globals()[f"case_{c}"](args, work)
+        print(json.dumps({c: results[c]}, indent=1))
+    if "scaling" in results:
+        r = results["scaling"]
+        print(f"COBA x10 ({r['neurons']} neurons, {r['synapses']} synapses, {r['T_s']} s): "
+              f"1 thread {r['sim_s_1']:.2f} s, {r['threads']} threads {r['sim_s_n']:.2f} s, "
+              f"efficiency {100 * r['efficiency']:.0f} %" +
+              (f"; {r['threads']} ranks {r['sim_s_mpi']:.2f} s, efficiency "
+               f"{100 * r['efficiency_mpi']:.0f} %" if "sim_s_mpi" in r else ""))
+    if "brunel50k" in results and "brian2_sim_s" in results["brunel50k"]:
+        r = results["brunel50k"]
+        print(f"Brunel 50k ({r['T_s']} s, {r['threads']} threads): engram {r['engram_sim_s']:.2f} s,"
+              f" Brian2 {r['brian2_sim_s']:.2f} s, engram {r['speedup_vs_brian2']:.2f}x faster; "
+              f"rates {r['engram_rate_hz']:.2f} vs {r['brian2_rate_hz']:.2f} Hz")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
