@@ -2,15 +2,15 @@
 """Rosenbaum et al. (2017) Fig. 4 at a tenth of the size (examples/rosenbaum_2017_scale0p1.toml,
 5569 neurons): the spatial balanced state's signature in the spike-count correlations.
 
-    /usr/bin/python3 tests/long/test_rosenbaum_small.py ENGRAM_BINARY
+    /usr/bin/python3 tests/validation/test_rosenbaum_small.py ENGRAM_BINARY
 
 Runs 12 s (2 s burn-in, then 40 windows of 250 ms) and checks, with tools/spatial_correlations.py,
 that correlations are positive between nearby neurons, negative at intermediate distances
 and that the rates stay near the balanced limit (r_e = 3.59 Hz, r_i = 5.65 Hz: within 50 %,
 since at this size the balanced limit is approached only to O(1/sqrt(N))). Measured with
 seed 1 (engram, 1 thread): r_e = 4.82 Hz, r_i = 7.08 Hz; mean correlation +0.105 at
-0-50 um, +0.025 at 150-200 um, -0.013 at 300-350 um, ~0 at 500-600 um. Label `long`
-(about 10 s of CPU, a minute on a loaded 2-core machine).
+0-50 um, +0.025 at 150-200 um, -0.013 at 300-350 um, ~0 at 500-600 um. Label `validation`:
+12 s on an idle 2-core machine (10 s of CPU), about a minute on a loaded one.
 """
 import os
 import subprocess
