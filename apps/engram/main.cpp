@@ -1,4 +1,4 @@
-// The `engram` command line: run, check, models.
+// The `engram` command line: run, check, models, fi, trace.
 // Exit codes: 0 success, 1 runtime failure, 2 bad input or usage.
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "default_model.hpp"
+#include "engram/analysis/step_bounds.hpp"
 #include "engram/core/error.hpp"
 #include "engram/core/version.hpp"
 #include "engram/engine/memory_estimate.hpp"
@@ -20,6 +21,7 @@
 #include "engram/parallel/communicator.hpp"
 #include "engram/spec/parse.hpp"
 #include "models_listing.hpp"
+#include "neuron_commands.hpp"
 
 namespace fs = std::filesystem;
 using namespace engram;
@@ -44,9 +46,11 @@ ModelSpec load(const std::string& file, const RunArgs& a) {
   if (a.seed) overrides.push_back({"protocol.seed", std::to_string(*a.seed)});
   if (a.threads) overrides.push_back({"protocol.threads", std::to_string(*a.threads)});
   if (!a.duration.empty()) overrides.push_back({"protocol.duration", "\"" + a.duration + "\""});
-  if (file.empty())
-    return load_model_text(kDefaultModel, "<default: brunel_ai>", kExamplesDir, overrides);
-  return load_model_file(file, overrides);
+  ModelSpec spec =
+      file.empty() ? load_model_text(kDefaultModel, "<default: brunel_ai>", kExamplesDir, overrides)
+                   : load_model_file(file, overrides);
+  check_step_bounds(spec);  // an explicit integrator certainly unstable at this dt: exit 2
+  return spec;
 }
 
 std::string plot_script() {
@@ -212,6 +216,46 @@ int main(int argc, char** argv) {
       "models", "list every model with its parameters, units, defaults and ranges");
   models->add_option("name", m.name, "show one model");
   models->add_flag("--markdown", m.markdown, "print Markdown tables (for the docs)");
+  cli::NeuronArgs fa, ta;
+  auto neuron_options = [](CLI::App* c, cli::NeuronArgs& n) {
+    c->add_option("model", n.target, "a model name (`engram models`) or a model file")->required();
+    c->add_option("--preset", n.preset, "a preset of the model (`engram models NAME` lists them)");
+    c->add_option("--population", n.population,
+                  "model file: the population (default: the first that takes current)");
+    c->add_option("--set", n.sets,
+                  "override: PARAM=VALUE for a model name (e.g. tau_m=\"10 ms\"), or any model "
+                  "key KEY=VALUE")
+        ->allow_extra_args(false);
+    c->add_option("--integrator", n.integrator, "one of the model's integrators");
+    c->add_option("--dt", n.dt, "time step, e.g. \"0.01 ms\" (default: the file's, or 0.1 ms)");
+    c->add_option("--out,-o", n.out, "output directory (an earlier one is replaced)");
+    c->add_flag("--quiet,-q", n.quiet, "no summary");
+    c->add_flag("--no-plots", n.no_plots, "skip the PNG plot");
+  };
+  auto* fi = app.add_subcommand(
+      "fi", "f-I curve of one neuron: rate against DC current, rheobase, gain, type I/II");
+  neuron_options(fi, fa);
+  fi->add_option("--from", fa.from, "lowest current (default 0 pA)");
+  fi->add_option("--to", fa.to,
+                 "highest current (default: 3 x the first of 1, 2, 5, 10, ... pA that fires)");
+  fi->add_option("--steps", fa.steps, "number of currents from --from to --to (default 31)");
+  fi->add_option("--currents", fa.currents, "the currents instead, e.g. \"100,200,400\" (pA)");
+  fi->add_option("--duration", fa.duration, "duration of each run (default 1 s)");
+  fi->add_option("--transient", fa.transient,
+                 "steady rate from the spikes after this time (default 200 ms)");
+  fi->add_option("--onset", fa.onset, "the currents turn on at this time (default 0 ms)");
+  fi->add_option("--precision", fa.precision,
+                 "rheobase and onset bisection to this width (default 0.01 pA)");
+  auto* trace = app.add_subcommand(
+      "trace", "voltage response of one neuron to a current step (or a protocol file)");
+  neuron_options(trace, ta);
+  trace->add_option("--step", ta.step,
+                    "step amplitude, e.g. \"200 pA\" (default: the preset's published step)");
+  trace->add_option("--start", ta.start, "step onset (default 10 ms)");
+  trace->add_option("--stop", ta.stop, "step offset (default: the end of the run)");
+  trace->add_option("--protocol", ta.protocol,
+                    "a current waveform file: lines time_ms,amplitude_pA (piecewise constant)");
+  trace->add_option("--duration", ta.duration, "duration (default 300 ms)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -222,6 +266,8 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(a);
     if (*check) return cmd_check(a);
     if (*models) return list_models(m);
+    if (*fi) return cli::cmd_fi(fa);
+    if (*trace) return cli::cmd_trace(ta);
   } catch (const InputError& e) {
     // every rank has the same error (Communicator::agree): the root alone reports it
     if (world().is_root()) fmt::print(stderr, "engram: error: {}\n", e.what());

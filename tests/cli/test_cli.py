@@ -549,6 +549,98 @@ class Models(unittest.TestCase):
                         or "engram models" in r.stderr, r.stderr)
 
 
+class SingleNeuron(TempDirTest):
+    """engram fi and engram trace: one neuron of a registered model or a model file."""
+
+    def test_fi_writes_curve_summary_and_plot(self):
+        out = os.path.join(self.tmp, "fi")
+        r = engram("fi", "lif_psc_exp", "--from", "0", "--to", "1000 pA", "--steps", "11",
+                   "--duration", "500 ms", "--transient", "100 ms", "--precision", "0.5 pA",
+                   "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("rheobase: 375", r.stdout)
+        self.assertIn("type: I ", r.stdout)
+        with open(os.path.join(out, "fi.csv")) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "current_pA,rate_hz,first_isi_rate_hz")
+        self.assertEqual(len(lines), 12)
+        s = load_json(os.path.join(out, "summary.json"))
+        self.assertAlmostEqual(s["rheobase_pA"], 375.0, delta=0.5)
+        self.assertEqual(s["type"], "I")
+        self.assertGreater(s["gain_hz_per_pA"], 0)
+        if has_matplotlib():
+            with open(os.path.join(out, "fi.png"), "rb") as f:
+                self.assertEqual(f.read(8), PNG_MAGIC)
+
+    def test_fi_of_a_model_file_population(self):
+        out = os.path.join(self.tmp, "fi")
+        r = engram("fi", os.path.join(ROOT, "examples", "lif_fi_curve.toml"), "--population",
+                   "lif", "--currents", "300,400,600", "--duration", "300 ms", "--transient",
+                   "50 ms", "--no-plots", "--quiet", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = load_json(os.path.join(out, "summary.json"))
+        self.assertEqual(s["population"], "lif")
+        self.assertAlmostEqual(s["rheobase_pA"], 375.0, delta=0.05)
+
+    def test_trace_prints_spikes_and_writes_arrays(self):
+        out = os.path.join(self.tmp, "tr")
+        r = engram("trace", "izhikevich", "--preset", "regular_spiking", "--duration", "100 ms",
+                   "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("14 pA step from 15 ms", r.stdout)
+        self.assertIn("first spike latency", r.stdout)
+        s = load_json(os.path.join(out, "summary.json"))
+        self.assertGreater(s["spike_count"], 1)
+        a = np.load(os.path.join(out, "trace.npy"))
+        self.assertEqual(a.shape, (1001, len(s["columns"])))
+        self.assertEqual(s["columns"][:2], ["t_ms", "v_mV"])
+        self.assertEqual(a[200, -1], 14.0)  # t = 20 ms: the step is on
+
+    def test_trace_step_options(self):
+        out = os.path.join(self.tmp, "tr")
+        r = engram("trace", "hh_squid", "--step", "1 nA", "--start", "10 ms", "--stop", "60 ms",
+                   "--duration", "80 ms", "--no-plots", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = load_json(os.path.join(out, "summary.json"))
+        self.assertGreater(s["spike_count"], 2)
+        self.assertTrue(all(10 < t < 65 for t in s["spike_times_ms"]), s["spike_times_ms"])
+
+    def test_bad_input_exits_two_with_the_option_or_a_suggestion(self):
+        cases = [
+            (["fi", "izhikevic"], "did you mean 'izhikevich'"),
+            (["fi", "izhikevich", "--preset", "clas_1"], "did you mean 'class_1'"),
+            (["fi", "lif_psc_exp", "--from", "500", "--to", "100"], "--to"),
+            (["fi", "lif_psc_exp", "--steps", "1", "--to", "100"], "--steps"),
+            (["fi", "lif_psc_exp", "--currents", "300,200"], "--currents"),
+            (["fi", "lif_psc_exp", "--duration", "100 ms", "--to", "9", "--transient", "200 ms"],
+             "--transient"),
+            (["fi", "poisson_source"], "not a neuron"),
+            (["trace", "lif_psc_exp", "--step", "1 nA", "--start", "50 ms", "--stop", "20 ms"],
+             "--stop"),
+            (["trace", "lif_psc_exp"], "--step"),
+            (["trace", "izhikevich", "--preset", "class_1"], "--step"),
+            (["trace", "lif_psc_exp", "--step", "3 mV"], "--step"),
+        ]
+        for args, needle in cases:
+            with self.subTest(args=args):
+                r = engram(*args, "--out", os.path.join(self.tmp, "x"))
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(needle, r.stderr)
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+                self.assertFalse(os.path.exists(os.path.join(self.tmp, "x")))
+
+    def test_unstable_explicit_step_is_refused_when_loaded(self):
+        path = os.path.join(self.tmp, "euler.toml")
+        with open(path, "w") as f:
+            f.write('[protocol]\ndt = "5 ms"\nduration = "1 s"\n'
+                    '[[population]]\nname = "izh"\nsize = 1\nmodel = "izhikevich"\n'
+                    'integrator = "euler"\n')
+        r = engram("check", path)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("population 'izh': integrator euler is unstable at dt = 5 ms", r.stderr)
+        self.assertIn("dt <= 3.3 ms", r.stderr)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         ENGRAM = os.path.abspath(sys.argv.pop(1))

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "engram/core/error.hpp"
@@ -858,8 +859,9 @@ model = "lif_psc_exp"
 what = "vm"
 of = "exc"
 )");
-  expect_error(e, 10, "record[0].what",
-               "has no recordable 'vm' (it has: spikes, v, i_syn_ex, i_syn_in); did you mean 'v'?");
+  expect_error(
+      e, 10, "record[0].what",
+      "has no recordable 'vm' (it has: spikes, v, i_syn_ex, i_syn_in, i_stim); did you mean 'v'?");
 }
 
 TEST(InputErrors, RecordIntervalNotAMultipleOfDt) {
@@ -1144,6 +1146,238 @@ preset = "chattering"
 params = { v_peak = "-60 mV" }
 )");
   expect_error(e, 4, "population 'cells'.params.c", "must be below v_peak");
+}
+
+// --- voltage clamp ------------------------------------------------------------------------
+
+// A clamped hh_squid cell; `clamp` is the body of the [[stimulus]] (line 9 onwards).
+std::string clamp_model(std::string_view clamp, std::string_view model = "hh_squid") {
+  return fmt::format(R"([protocol]
+duration = "40 ms"
+
+[[population]]
+name = "cell"
+size = 1
+model = "{}"
+
+[[stimulus]]
+{}
+)",
+                     model, clamp);
+}
+
+TEST(InputErrors, VoltageClampOnASourceHasNoMembranePotential) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["0 mV"]
+durations = ["10 ms"])",
+                                "poisson_source"));
+  expect_error(e, 11, "stimulus[0].to",
+               "population 'cell' (poisson_source) has no membrane potential to clamp");
+}
+
+TEST(InputErrors, VoltageClampOnMcCullochPittsHasNoMembranePotential) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["0 mV"]
+durations = ["10 ms"])",
+                                "mcculloch_pitts"));
+  expect_error(e, 11, "stimulus[0].to",
+               "population 'cell' (mcculloch_pitts) has no membrane potential to clamp");
+}
+
+TEST(InputErrors, VoltageClampSeriesResistanceMustBePositive) {
+  for (const char* rs : {"0 MOhm", "-1 MOhm"}) {
+    auto e = error_of(clamp_model(fmt::format(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "{}"
+levels = ["0 mV"]
+durations = ["10 ms"])",
+                                              rs)));
+    expect_error(e, 12, "stimulus[0].rs", "must be > 0 MOhm");
+  }
+}
+
+TEST(InputErrors, VoltageClampSeriesResistanceHasItsUnit) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 nS"
+levels = ["0 mV"]
+durations = ["10 ms"])"));
+  expect_error(e, 12, "stimulus[0].rs", "resistance");
+}
+
+TEST(InputErrors, VoltageClampNeedsOneDurationPerLevel) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["-65 mV", "0 mV", "-65 mV"]
+durations = ["10 ms", "20 ms"])"));
+  expect_error(e, 14, "stimulus[0].durations",
+               "needs one duration per level: 3 levels, 2 durations");
+}
+
+TEST(InputErrors, VoltageClampDurationsMustNotBeNegative) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["-65 mV", "0 mV"]
+durations = ["10 ms", "-5 ms"])"));
+  expect_error(e, 14, "stimulus[0].durations", "must be >= 0 ms, got -5 ms");
+}
+
+TEST(InputErrors, VoltageClampEndsAfterItsDurationsNotAtStop) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["0 mV"]
+durations = ["10 ms"]
+stop = "20 ms")"));
+  expect_error(e, 15, "stimulus[0].stop", "give durations, not stop");
+}
+
+TEST(InputErrors, VoltageClampLevelsAreVoltages) {
+  auto e = error_of(clamp_model(R"(kind = "voltage_clamp"
+to = "cell"
+rs = "1 MOhm"
+levels = ["0 pA"]
+durations = ["10 ms"])"));
+  expect_error(e, 13, "stimulus[0].levels", "voltage");
+}
+
+TEST(InputErrors, InjectedCurrentIsNotRecordableOnASource) {
+  auto e = error_of(R"([protocol]
+duration = "40 ms"
+
+[[population]]
+name = "src"
+size = 1
+model = "poisson_source"
+
+[[record]]
+what = "i_stim"
+of = "src"
+)");
+  expect_error(e, 10, "record[0].what", "has no recordable 'i_stim' (it has: spikes, rate)");
+}
+
+// ---------------------------------------------------------------------------------------
+// Dale's principle (issue 5, item 2): a population declared excitatory or inhibitory may
+// only act through receptors, and on current-based ports with weights, of its sign.
+
+// e (excitatory) and i (inhibitory) populations of `model`; one projection 'x' from `from` to
+// the other, written on line 21 with `synapse`.
+std::string dale_model(std::string_view model, std::string_view from, std::string_view synapse,
+                       std::string_view extra = "") {
+  return fmt::format(R"([protocol]
+duration = "100 ms"
+
+[[population]]
+name = "e"
+size = 2
+model = "{0}"
+kind = "excitatory"
+
+[[population]]
+name = "i"
+size = 2
+model = "{0}"
+kind = "inhibitory"
+
+[[projection]]
+name = "x"
+from = "{1}"
+to = "{2}"
+connect = {{ rule = "all_to_all" }}
+synapse = {3}
+{4})",
+                     model, from, from == "e" ? "i" : "e", synapse, extra);
+}
+
+TEST(InputErrors, DaleExcitatoryPopulationOntoAnInhibitoryPort) {
+  auto e = error_of(dale_model("lif_psc_exp", "e", R"({ receptor = "inh", weight = "-5 pA" })"));
+  expect_error(e, 21, "projection 'x'.synapse.receptor",
+               "Dale's principle: population 'e' is excitatory but receptor 'inh' of lif_psc_exp "
+               "is inhibitory; expected an excitatory receptor (exc); or set dale = false");
+}
+
+TEST(InputErrors, DaleInhibitoryPopulationOntoAnExcitatoryConductance) {
+  auto e =
+      error_of(dale_model("lif_cond_receptors", "i", R"({ receptor = "nmda", weight = "1 nS" })"));
+  expect_error(e, 21, "projection 'x'.synapse.receptor",
+               "population 'i' is inhibitory but receptor 'nmda' of lif_cond_receptors is "
+               "excitatory; expected an inhibitory receptor (gaba_a, gaba_b)");
+}
+
+TEST(InputErrors, DaleNegativeWeightOnAnExcitatoryCurrentPort) {
+  auto e = error_of(dale_model("lif_psc_exp", "e", R"({ receptor = "exc", weight = "-5 pA" })"));
+  expect_error(e, 21, "projection 'x'.synapse.weight",
+               "Dale's principle: population 'e' is excitatory, so its weight on receptor 'exc' "
+               "must be >= 0 pA, got -5 pA");
+}
+
+TEST(InputErrors, DaleDrawnWeightsAreJudgedByTheirMean) {
+  auto e = error_of(dale_model("lif_psc_delta", "e",
+                               R"({ weight = { normal = { mean = "-0.2 mV", sd = "0.1 mV" } } })"));
+  expect_error(e, 21, "projection 'x'.synapse.weight", "must be >= 0 mV, got -0.2 mV");
+}
+
+TEST(InputErrors, DalePositiveWeightFromAnInhibitoryPopulation) {
+  auto e = error_of(dale_model("lif_psc_alpha", "i", R"({ receptor = "inh", weight = "50 pA" })"));
+  expect_error(e, 21, "projection 'x'.synapse.weight",
+               "population 'i' is inhibitory, so its weight on receptor 'inh' must be <= 0 pA, got "
+               "50 pA");
+}
+
+TEST(InputErrors, DaleMcCullochPittsPortsAreSignedByTheWeight) {
+  auto e = error_of(dale_model("mcculloch_pitts", "e", R"({ weight = -1 })"));
+  expect_error(
+      e, 21, "projection 'x'.synapse.weight",
+      "population 'e' is excitatory, so its weight on receptor 'exc' must be >= 0, got -1;");
+}
+
+TEST(InputErrors, DaleSwitchMustBeABoolean) {
+  auto e = error_of(dale_model("lif_psc_exp", "e", R"({ receptor = "inh", weight = "-5 pA" })",
+                               "dale = \"no\"\n"));
+  expect_error(e, 22, "projection 'x'.dale", "");
+}
+
+TEST(Dale, CanBeSwitchedOffPerProjectionOrForTheModel) {
+  const std::string bad = R"({ receptor = "inh", weight = "-5 pA" })";
+  EXPECT_NO_THROW(spec_from(dale_model("lif_psc_exp", "e", bad, "dale = false\n")));
+  EXPECT_NO_THROW(spec_from("[model]\ndale = false\n" + dale_model("lif_psc_exp", "e", bad)));
+  // a projection can switch it back on
+  auto e =
+      error_of("[model]\ndale = false\n" + dale_model("lif_psc_exp", "e", bad, "dale = true\n"));
+  expect_error(e, 23, "projection 'x'.synapse.receptor", "Dale's principle");
+}
+
+TEST(Dale, PopulationsWithoutAKindAreNotChecked) {
+  std::string text = dale_model("lif_psc_exp", "e", R"({ receptor = "inh", weight = "5 pA" })");
+  for (auto kind : {"kind = \"excitatory\"\n", "kind = \"inhibitory\"\n"})
+    text.erase(text.find(kind), std::string_view(kind).size());
+  EXPECT_NO_THROW(spec_from(text));
+}
+
+TEST(Dale, UnnamedReceptorFollowsThePresynapticKind) {
+  // "exc"/"inh" where the model has them (Brunel's networks), otherwise the first port of the
+  // population's sign: ampa from excitatory, gaba_a from inhibitory populations
+  auto m = spec_from(dale_model("lif_cond_receptors", "i", R"({ weight = "1 nS" })"));
+  EXPECT_EQ(m.projections[0].receptor, 2);  // gaba_a
+  m = spec_from(dale_model("lif_cond_receptors", "e", R"({ weight = "1 nS" })"));
+  EXPECT_EQ(m.projections[0].receptor, 0);  // ampa
+  m = spec_from(dale_model("lif_psc_exp", "i", R"({ weight = "-1 pA" })"));
+  EXPECT_EQ(m.projections[0].receptor, 1);  // inh
+}
+
+TEST(Dale, EveryShippedExampleObeysIt) {
+  for (const auto& entry : fs::directory_iterator(test::source_path("examples")))
+    if (entry.path().extension() == ".toml") {
+      SCOPED_TRACE(entry.path().filename().string());
+      EXPECT_NO_THROW(load_model_file(entry.path().string()));
+    }
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ std::vector<double> trace(const Simulation& sim, std::string_view population,
   const int p = sim.spec().population_index(population);
   for (const auto& rec : sim.recorders().states()) {
     if (rec.population != static_cast<uint32_t>(p)) continue;
-    if (sim.spec().populations[p].model->state[rec.state].name != variable) continue;
+    if (rec.variable != variable) continue;
     std::vector<double> out(rec.samples);
     const size_t n = rec.neurons.size();
     for (size_t i = 0; i < rec.samples; ++i) out[i] = rec.data[i * n + column];

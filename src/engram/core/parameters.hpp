@@ -40,10 +40,17 @@ struct StateSpec {
   double init_value = 0.0;           // otherwise this value
 };
 
+// What a receptor port does to the membrane, for Dale's principle (a population declared
+// excitatory may only excite). For a conductance port it is fixed by the reversal potential
+// and the weight is a magnitude; for a current or voltage-jump port it is the sign the weight
+// must have (exc: >= 0, inh: <= 0). `either`: the weight's sign alone decides (McCulloch-Pitts).
+enum class ReceptorSign { either, excitatory, inhibitory };
+
 struct ReceptorSpec {
   std::string_view name;
   Dim weight_dim;  // unit of a synaptic weight onto this port
   std::string_view doc;
+  ReceptorSign sign = ReceptorSign::either;
 };
 
 // Index of `name` in a table, or -1.

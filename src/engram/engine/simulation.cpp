@@ -122,10 +122,16 @@ void Simulation::check_finite(int64_t step, uint32_t thread) const {
     if (!bad) continue;
     for (uint32_t i = lo; i < hi; ++i) {
       if (std::fabs(v[i]) < 1e6) continue;
+      // the model's stable step for its integrator, when it knows one and dt is above it
+      const auto& ps = spec_.populations[p];
+      const double bound =
+          pop.model->stable_dt ? pop.model->stable_dt(ps.params, ps.integrator).dt : 0;
       throw RuntimeFailure(fmt::format(
           "numerical blow-up: population '{}' neuron {} has {} = {} at t = {:g} ms; the inputs "
-          "are too strong for the model or the time step is too large (try a smaller dt)",
-          pop.name, i, pop.model->state[0].name, v[i], static_cast<double>(step + 1) * net_.dt));
+          "are too strong for the model or the time step is too large (try {})",
+          pop.name, i, pop.model->state[0].name, v[i], static_cast<double>(step + 1) * net_.dt,
+          bound > 0 && bound < net_.dt ? fmt::format("a smaller dt: dt <= {:g} ms", bound)
+                                       : "a smaller dt"));
     }
   }
 }
@@ -159,7 +165,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
         st.add(n, s, t);
         list.push_back(Fired{s, n});
       }
-      recorders_.on_spikes(p, s, scratch.spiked, t);
+      recorders_.on_spikes(p, s, scratch.spiked, t, pop.group->spike_offsets());
     }
     recorders_.sample(s + 1, net_, t);
   }
@@ -225,6 +231,8 @@ void Simulation::run(const ProgressFn& progress) {
   };
 
   for (uint32_t t = 0; t < n_threads; ++t) recorders_.sample(0, net_, t);
+  wait_s_.assign(n_threads, 0.0);
+  exchange_s_ = 0;
   std::exception_ptr failure;
   if (n_threads == 1) {
     // no OpenMP constructs at all: even a one-thread team pays for its barriers
@@ -243,7 +251,14 @@ void Simulation::run(const ProgressFn& progress) {
         }
       }
       // every rank stops after the same interval, whichever failed
-      if (ranks ? exchange(T, parity, failure != nullptr) : failure != nullptr) break;
+      if (ranks) {
+        const auto x0 = std::chrono::steady_clock::now();
+        const bool stop = exchange(T, parity, failure != nullptr);
+        exchange_s_ += seconds_since(x0);
+        if (stop) break;
+      } else if (failure) {
+        break;
+      }
       deliver(0, T, end, parity);
       if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
     }
@@ -259,6 +274,7 @@ void Simulation::run(const ProgressFn& progress) {
 #endif
       ThreadScratch scratch = make_scratch();
       int64_t next_check = 0;
+      double wait = 0;
       for (int64_t T = 0, k = 0; T < n_steps_; T += m, ++k) {
         const int64_t end = std::min(T + m, n_steps_);
         const int parity = static_cast<int>(k & 1);
@@ -276,23 +292,28 @@ void Simulation::run(const ProgressFn& progress) {
             }
           }
         }
+        const auto w0 = std::chrono::steady_clock::now();
 #pragma omp barrier
         if (ranks) {
 #pragma omp master
           {
             // the thread that started MPI: tell the others this rank's news, hear theirs
+            const auto x0 = std::chrono::steady_clock::now();
             if (exchange(T, parity, stop_after.load() <= k)) {
               int64_t seen = stop_after.load();
               while (k < seen && !stop_after.compare_exchange_weak(seen, k)) {
               }
             }
+            exchange_s_ += seconds_since(x0);
           }
 #pragma omp barrier
         }
+        wait += seconds_since(w0);
         if (stop_after.load() <= k) break;
         deliver(t, T, end, parity);
         if (t == 0 && progress) progress(static_cast<double>(end) * net_.dt, total_ms);
       }
+      wait_s_[t] = wait;
     }
   }
   // a rank without a failure of its own learns the failing rank's message here

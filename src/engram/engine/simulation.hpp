@@ -32,6 +32,11 @@ class Simulation {
   const std::vector<SpikeStatistics>& statistics() const { return stats_; }
   double build_seconds() const { return build_s_; }
   double sim_seconds() const { return sim_s_; }
+  // Per local thread: seconds spent waiting for the other threads (and, on thread 0, for
+  // the other ranks' spikes); the rest of sim_seconds is its own work. Unequal waits mean
+  // unequal work or unequal cores.
+  const std::vector<double>& wait_seconds() const { return wait_s_; }
+  double exchange_seconds() const { return exchange_s_; }
   int64_t steps() const { return n_steps_; }
 
  private:
@@ -67,7 +72,8 @@ class Simulation {
   std::vector<size_t> received_at_;
   // [parity][partition][population]: the spikes of an interval, double-buffered
   std::array<std::vector<std::vector<std::vector<Fired>>>, 2> fired_;
-  double build_s_ = 0, sim_s_ = 0;
+  double build_s_ = 0, sim_s_ = 0, exchange_s_ = 0;
+  std::vector<double> wait_s_;
   int64_t n_steps_ = 0;
 };
 

@@ -40,7 +40,15 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
     } else {
       StateRecording rec;
       rec.population = pop;
-      rec.state = static_cast<uint32_t>(r.state);
+      rec.injected = r.state == RecordSpec::kInjectedCurrent;
+      if (rec.injected) {
+        rec.variable = "i_stim";
+        rec.dim = Dim::current;
+      } else {
+        rec.state = static_cast<uint32_t>(r.state);
+        rec.variable = net.populations[pop].model->state[rec.state].name;
+        rec.dim = net.populations[pop].model->state[rec.state].dim;
+      }
       rec.neurons = r.neurons;
       if (rec.neurons.empty())
         for (uint32_t i = 0; i < size; ++i) rec.neurons.push_back(i);
@@ -69,7 +77,7 @@ Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
 }
 
 void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked,
-                          uint32_t thread) {
+                          uint32_t thread, const double* offsets) {
   const int idx = by_population_[population];
   if (idx < 0 || spiked.empty()) return;
   auto& rec = spikes_[idx];
@@ -79,6 +87,7 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
     if (!rec.selected.empty() && !rec.selected[n]) continue;
     part.step.push_back(step);
     part.neuron.push_back(n);
+    if (offsets) part.offset.push_back(offsets[n]);  // a model gives all times or none
   }
 }
 
@@ -110,6 +119,7 @@ void Recorders::gather_to_root(const Communicator& comm) {
     for (const auto& part : rec.parts) {
       put<int64_t>(mine, part.step);
       put<uint32_t>(mine, part.neuron);
+      put<double>(mine, part.offset);
     }
   const auto partition = [&](int rank, uint32_t t) {
     return static_cast<uint32_t>(rank) * threads_ + t;
@@ -140,6 +150,7 @@ void Recorders::gather_to_root(const Communicator& comm) {
         SpikeRecording::Part part;
         part.step = take<int64_t>(in, at);
         part.neuron = take<uint32_t>(in, at);
+        part.offset = take<double>(in, at);
         parts[i].push_back(std::move(part));
       }
     for (auto& rec : states_) {
@@ -176,7 +187,8 @@ void Recorders::finish(const Communicator& comm) {
       for (size_t u = 0; u < rec.parts.size(); ++u) {
         auto& part = rec.parts[u];
         for (size_t& c = cursor[u]; c < part.step.size() && part.step[c] == step; ++c) {
-          rec.t_ms.push_back(t);
+          rec.t_ms.push_back(
+              part.offset.empty() ? t : static_cast<double>(step) * dt_ + part.offset[c]);
           rec.neuron.push_back(part.neuron[c]);
         }
       }
@@ -190,7 +202,11 @@ void Recorders::sample(int64_t k, Network& net, uint32_t thread) {
     if (k % rec.interval_steps != 0 || k < rec.first_k || k > rec.last_k) continue;
     const auto row = static_cast<size_t>((k - rec.first_k) / rec.interval_steps);
     const size_t n = rec.neurons.size();
-    auto values = net.populations[rec.population].group->state(rec.state);
+    auto& pop = net.populations[rec.population];
+    // i_stim is sized only when a current stimulus targets the population; else it is 0
+    std::span<const double> values =
+        rec.injected ? std::span<const double>(pop.i_stim) : pop.group->state(rec.state);
+    if (values.empty()) continue;
     for (uint32_t c : rec.columns_of_partition[net.partition_of(thread)])
       rec.data[row * n + c] = values[rec.neurons[c]];
   }

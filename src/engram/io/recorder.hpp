@@ -21,6 +21,7 @@ struct SpikeRecording {
   struct Part {
     std::vector<int64_t> step;
     std::vector<uint32_t> neuron;
+    std::vector<double> offset;  // ms into the step; only for models with precise times
   };
   std::vector<Part> parts;
 };
@@ -28,6 +29,11 @@ struct SpikeRecording {
 struct StateRecording {
   uint32_t population = 0;
   uint32_t state = 0;
+  // the population's injected current (Population::i_stim, pA: the current of all current
+  // stimuli and voltage clamps over the step that ends at the sample) rather than a state
+  bool injected = false;
+  std::string_view variable;  // its name, as in traces/<population>.<variable>.npy
+  Dim dim = Dim::none;
   std::vector<uint32_t> neurons;
   int64_t interval_steps = 1;
   int64_t first_k = 0, last_k = 0;  // sampling points k·dt within [start, stop]
@@ -43,8 +49,10 @@ class Recorders {
   Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps);
 
   // A population's spikes in a step, stamped (step+1)·dt, of the neurons a thread owns.
+  // `offsets`: per neuron of the population, the spike's time after the step's start (ms),
+  // for models that locate threshold crossings inside the step; null: stamp (step+1)·dt.
   void on_spikes(uint32_t population, int64_t step, std::span<const uint32_t> spiked,
-                 uint32_t thread = 0);
+                 uint32_t thread = 0, const double* offsets = nullptr);
   // After the run: the threads' spikes merged into (time, neuron) order. With several ranks
   // every rank must call it; the root (rank 0) then holds every rank's spikes and samples,
   // the other ranks hold nothing to write.

@@ -62,6 +62,12 @@ json make_summary(const Simulation& sim) {
   s["timing"] = {{"build_s", build_s},
                  {"sim_s", sim_s},
                  {"real_time_factor", rtf},
+                 {"thread_wait_s", sim.wait_seconds()},
+                 {"exchange_s", sim.exchange_seconds()},
+                 {"thread_wait_note",
+                  "per thread of rank 0: seconds waiting at the per-interval barrier (for "
+                  "slower threads, and on thread 0 for the other ranks); exchange_s: MPI spike "
+                  "exchange on rank 0"},
                  {"real_time_factor_note", "wall-clock seconds per simulated second"}};
   json pops = json::array();
   uint64_t total_spikes = 0;
@@ -105,15 +111,14 @@ json make_summary(const Simulation& sim) {
   json recs = json::array();
   for (const auto& rec : sim.recorders().states()) {
     const auto& pop = net.populations[rec.population];
-    const auto& st = pop.model->state[rec.state];
     recs.push_back({{"population", pop.name},
-                    {"variable", std::string(st.name)},
-                    {"unit", std::string(canonical_unit(st.dim))},
+                    {"variable", std::string(rec.variable)},
+                    {"unit", std::string(canonical_unit(rec.dim))},
                     {"neurons", rec.neurons},
                     {"t0_ms", static_cast<double>(rec.first_k) * net.dt},
                     {"interval_ms", static_cast<double>(rec.interval_steps) * net.dt},
                     {"samples", rec.samples},
-                    {"file", fmt::format("traces/{}.{}.npy", pop.name, st.name)}});
+                    {"file", fmt::format("traces/{}.{}.npy", pop.name, rec.variable)}});
   }
   s["recordings"] = recs;
   std::vector<uint64_t> per_projection(net.projections.size(), 0);
@@ -170,9 +175,8 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
   if (!recs.states().empty()) fs::create_directories(dir / "traces");
   for (const auto& rec : recs.states()) {
     const auto& pop = net.populations[rec.population];
-    write_npy_matrix(
-        dir / "traces" / fmt::format("{}.{}.npy", pop.name, pop.model->state[rec.state].name),
-        rec.data, rec.samples, rec.neurons.size());
+    write_npy_matrix(dir / "traces" / fmt::format("{}.{}.npy", pop.name, rec.variable), rec.data,
+                     rec.samples, rec.neurons.size());
   }
   for (const auto& pop : sim.spec().populations) {
     if (pop.positions.empty()) continue;

@@ -4,6 +4,10 @@
 // Poisson input adds weight × count to the target's receptor slot of the step, with an
 // independent train per target neuron.
 //
+// A voltage clamp adds the current of a single electrode with series resistance (NEURON's
+// SEClamp), computed from the start-of-step membrane potential; the scheme is derived at the
+// top of stimulus.cpp.
+//
 // RNG keys: (seed, noise|poisson stimulus index, target global id); each target neuron's
 // stream advances once per step, so trains do not depend on the partition.
 #include <memory>
@@ -23,6 +27,7 @@ class Stimulus {
 
  private:
   double amplitude_at(double t) const;  // current clamps, pA
+  double level_at(double t) const;      // voltage clamp: command potential, mV
 
   StimulusSpec spec_;
   std::vector<uint32_t> targets_;     // local indices, ascending
@@ -35,6 +40,12 @@ class Stimulus {
   std::vector<RandomStream> streams_;
   double ou_decay_ = 0, ou_kick_ = 0;
   PoissonSampler poisson_;
+  // voltage clamp: level k is held in [bounds_[k], bounds_[k+1]) ms; per target, the clamp
+  // current (pA) and the membrane potential (mV) at the start of the previous step
+  std::vector<double> bounds_, i_prev_, v_prev_;
+  double g_s_ = 0;       // 1/rs, nS
+  double c_per_dt_ = 0;  // C_m/dt, nS
+  double phi_ = 1;       // (1 - e^{-x})/x, x = dt/(rs C_m)
 };
 
 std::vector<Stimulus> make_stimuli(const ModelSpec& spec, const Network& net);

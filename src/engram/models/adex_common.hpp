@@ -30,6 +30,7 @@
 
 #include "engram/models/model.hpp"
 #include "engram/models/ode_integrators.hpp"
+#include "engram/models/stability.hpp"
 
 namespace engram::adex {
 
@@ -135,6 +136,45 @@ inline ParamProblem check(std::span<const double> p, double dt) {
   if (p[t_ref] > 0 && p[t_ref] < dt) return {"t_ref", "must be 0 or at least one time step"};
   if (!(p[v_lb] < p[v_reset])) return {"v_lb", "must be below v_reset"};
   return {};
+}
+
+// ModelInfo::stable_dt of euler and rk4 (rk45 adapts its step: no bound). The largest dt for
+// which the resting state stays stable under the method (stability.hpp): the synaptic decays
+// (2 tau_syn for Euler, 2.785 tau_syn for RK4) and the (V, w) block linearised at rest,
+// where V* solves -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - a (V - E_L) + I_e = 0
+// below threshold (w* = a (V* - E_L); no synaptic input). Without a resting state (I_e above
+// rheobase) only the synaptic bound applies. Certain: a larger dt makes rest unstable.
+template <size_t kTauEx, size_t kTauIn>
+StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
+  const bool rk4 = integrator == "rk4";
+  if (!rk4 && integrator != "euler") return {};
+  double bound =
+      std::min(stability::decay_step(p[kTauEx], rk4), stability::decay_step(p[kTauIn], rk4));
+  const double dT = p[delta_t];
+  auto f = [&](double v) {
+    return -p[g_l] * (v - p[e_l]) + (dT > 0 ? p[g_l] * dT * std::exp((v - p[v_t]) / dT) : 0.0) -
+           p[a] * (v - p[e_l]) + p[i_e];
+  };
+  // the lowest root of f below the spike cutoff: scan up from far below rest, then bisect
+  const double top = dT > 0 ? p[v_t] + 5 * dT : p[v_t];
+  double lo = std::min(p[e_l], p[v_t]) - 200, v_rest = NAN;
+  if (f(lo) > 0)
+    for (double v = lo + 0.1; v <= top; lo = v, v += 0.1)
+      if (f(v) <= 0) {
+        double hi = v;
+        for (int k = 0; k < 60; ++k) ((f(0.5 * (lo + hi)) > 0) ? lo : hi) = 0.5 * (lo + hi);
+        v_rest = 0.5 * (lo + hi);
+        break;
+      }
+  if (std::isfinite(v_rest)) {
+    const double ex = dT > 0 ? std::exp((v_rest - p[v_t]) / dT) : 0.0;
+    const stability::Mat2 j{(-p[g_l] + p[g_l] * ex) / p[c_m], -1.0 / p[c_m], p[a] / p[tau_w],
+                            -1.0 / p[tau_w]};
+    const double h = stability::max_stable_step(
+        [&](double hh) { return rk4 ? stability::rk4_map(j, hh) : stability::euler_map(j, hh); });
+    if (h > 0) bound = std::min(bound, h);
+  }
+  return {stability::round_down(bound), true};
 }
 
 enum class Method { rk45, rk4, euler };

@@ -47,8 +47,10 @@ constexpr StateSpec kState[] = {
     {"g_in", Dim::conductance, "inhibitory synaptic conductance"},
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex"},
-    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in"},
+    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex",
+     ReceptorSign::excitatory},
+    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in",
+     ReceptorSign::inhibitory},
 };
 
 std::unique_ptr<NeuronGroup> create(const GroupSetup& s) {
@@ -77,6 +79,7 @@ extern const ModelInfo kAdexCondExp{
     .check = check,
     .create = create,
     .presets = kPresets,
+    .stable_dt = stable_dt<tau_syn_ex, tau_syn_in>,
 };
 
 }  // namespace engram

@@ -43,8 +43,9 @@ constexpr StateSpec kState[] = {
     {"i_syn_in", Dim::current, "inhibitory synaptic current"},
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::current, "excitatory current, decays with tau_syn_ex"},
-    {"inh", Dim::current, "inhibitory current (negative weights), decays with tau_syn_in"},
+    {"exc", Dim::current, "excitatory current, decays with tau_syn_ex", ReceptorSign::excitatory},
+    {"inh", Dim::current, "inhibitory current (negative weights), decays with tau_syn_in",
+     ReceptorSign::inhibitory},
 };
 
 std::unique_ptr<NeuronGroup> create(const GroupSetup& s) {
@@ -72,6 +73,7 @@ extern const ModelInfo kAdexPscExp{
     .check = check,
     .create = create,
     .presets = kPresets,
+    .stable_dt = stable_dt<tau_syn_ex, tau_syn_in>,
 };
 
 }  // namespace engram

@@ -33,6 +33,11 @@
 //     a step too large for the fast sodium dynamics blows up, which the engine reports as a
 //     numerical blow-up naming the population, neuron and time, before any output is
 //     written.
+//  "rk45" — Dormand-Prince 5(4) on (V, m, h, n, g_ex, g_in) with error control and per-neuron
+//     sub-steps (ode_integrators.hpp, advance_adaptive_level): no step-size limit, and the
+//     threshold crossing is located inside the step by Hermite interpolation, so recorded
+//     spike times are not on the dt grid. There is no reset: the controller integrates through
+//     the spike and only reports the crossing.
 //
 // Spikes: an upward crossing of v_thresh by V within a step (V(t) < v_thresh <= V(t+h)), at
 // least t_ref after the previous spike; there is no reset, the action potential is the
@@ -50,6 +55,7 @@
 #include "engram/core/fast_math.hpp"
 #include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
+#include "engram/models/ode_integrators.hpp"
 
 namespace engram::hh {
 
@@ -91,17 +97,44 @@ enum StateIndex { kV, kM, kH, kN, kGEx, kGIn };
 
 // The receptor ports of both models.
 inline constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex"},
-    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in"},
+    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex",
+     ReceptorSign::excitatory},
+    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in",
+     ReceptorSign::inhibitory},
 };
-inline constexpr std::string_view kIntegrators[] = {"exponential", "exponential_euler", "rk4"};
+inline constexpr std::string_view kIntegrators[] = {"exponential", "exponential_euler", "rk4",
+                                                    "rk45"};
 
-enum class Method { exponential, exponential_euler, rk4 };
+enum class Method { exponential, exponential_euler, rk4, rk45 };
 
 inline Method method_of(std::string_view name) {
   if (name == "exponential_euler") return Method::exponential_euler;
   if (name == "rk4") return Method::rk4;
+  if (name == "rk45") return Method::rk45;
   return Method::exponential;
+}
+
+// ModelInfo::stable_dt for "rk4" (the other methods are unconditionally stable or adaptive):
+// an estimate, not certain, so it is only suggested after a blow-up. RK4 is stable while
+// h |lambda| <= 2.785 for the fastest rate lambda of the linearisation; the fastest is V's
+// relaxation during the spike, bounded by (g_Na + g_K + g_L) / C_m with every channel open,
+// and the gates' alpha + beta (largest over e_k - 10 .. e_na + 10 mV). Measured blow-up under steps
+// of 0.3 to 50 nA over 200 ms: from dt 0.08 ms for both hh_squid and hh_cond_exp_traub, none at
+// 0.07 ms, 3.9 and 3.3 times the all-open bound (the channels never all open at once); the
+// suggestion is 3 times that bound (0.053 and 0.064 ms) or the gates' bound if smaller.
+template <class RateFn>
+StepBound rk4_step_bound(const Cell& c, const RateFn& rates, std::string_view integrator) {
+  if (integrator != "rk4") return {};
+  double fastest_gate = 0;
+  for (double v = c.e_k - 10; v <= c.e_na + 10; v += 0.5) {  // where V can be
+    const Rates r = rates(v);
+    fastest_gate = std::max({fastest_gate, r.am + r.bm, r.ah + r.bh, r.an + r.bn});
+  }
+  const double open = (c.g_na + c.g_k + c.g_l) / c.c_m;  // 1/ms
+  double bound = 3 * 2.785 / open;
+  if (fastest_gate > 0) bound = std::min(bound, 2.785 / fastest_gate);
+  const double scale = std::pow(10.0, std::floor(std::log10(bound)) - 1);  // two digits, down
+  return {std::floor(bound / scale) * scale, false};
 }
 
 template <class RateFn>
@@ -116,6 +149,8 @@ class Group final : public NeuronGroup {
         gex_(s.size),
         gin_(s.size),
         free_from_(s.size, 0),
+        h_try_(method_of(s.integrator) == Method::rk45 ? s.size : 0, s.dt),
+        offsets_(method_of(s.integrator) == Method::rk45 ? s.size : 0, 0.0),
         c_(c),
         rates_(rates),
         method_(method_of(s.integrator)),
@@ -149,6 +184,9 @@ class Group final : public NeuronGroup {
         case Method::rk4:
           any = in.i_stim ? rk4<true>(in, b, e, crossed) : rk4<false>(in, b, e, crossed);
           break;
+        case Method::rk45:
+          any = rk45(in, b, e, crossed);
+          break;
       }
       if (!any) continue;
       for (uint32_t i = b; i < e; ++i) {
@@ -158,6 +196,11 @@ class Group final : public NeuronGroup {
         }
       }
     }
+  }
+
+  // rk45 locates each crossing inside the step (the recorded spike times use it)
+  const double* spike_offsets() const override {
+    return method_ == Method::rk45 ? offsets_.data() : nullptr;
   }
 
   std::span<double> state(size_t index) override {
@@ -299,8 +342,47 @@ class Group final : public NeuronGroup {
     return any;
   }
 
+  // One neuron for the adaptive driver: (V, m, h, n, g_ex, g_in), the conductances decaying
+  // inside the ODE (the step's synaptic input is added at its end, as with the other methods).
+  struct Ode {
+    static constexpr size_t n = 6;
+    const Cell* c;
+    RateFn rates;
+    double i_ext;
+    void rhs(const ode::State<6>& y, ode::State<6>& dy) const {
+      const Slope s = slope(*c, rates, y[0], y[1], y[2], y[3], y[4], y[5], i_ext);
+      dy = {s.v, s.m, s.h, s.n, -y[4] / c->tau_syn_ex, -y[5] / c->tau_syn_in};
+    }
+  };
+
+  // "rk45": Dormand-Prince 5(4) with per-neuron sub-steps (ode::advance_adaptive_level,
+  // rtol = atol = 1e-6, ttol = 1e-6 ms), the crossing of v_thresh located inside the step.
+  int64_t rk45(const StepInput& in, uint32_t b, uint32_t e, int64_t* crossed) {
+    int64_t any = 0;
+    for (uint32_t i = b; i < e; ++i) {
+      const Ode sys{&c_, rates_, c_.i_e + (in.i_stim ? in.i_stim[i] : 0.0)};
+      ode::State<6> y{v_[i], m_[i], h_[i], n_[i], gex_[i], gin_[i]};
+      const auto r = ode::advance_adaptive_level(sys, y, dt_, h_try_[i], c_.v_thresh);
+      // a failed step leaves V infinite: the engine reports the blow-up
+      v_[i] = r.failed ? HUGE_VAL : y[0];
+      m_[i] = y[1];
+      h_[i] = y[2];
+      n_[i] = y[3];
+      gex_[i] = y[4] + in.syn[0][i];
+      gin_[i] = y[5] + in.syn[1][i];
+      in.syn[0][i] = 0;
+      in.syn[1][i] = 0;
+      crossed[i - b] = r.spikes > 0;
+      offsets_[i] = r.first_spike;
+      any |= crossed[i - b];
+    }
+    return any;
+  }
+
   std::vector<double> v_, m_, h_, n_, gex_, gin_;
   std::vector<int64_t> free_from_;  // first step at which a crossing counts as a spike again
+  std::vector<double> h_try_;       // rk45: each neuron's sub-step size
+  std::vector<double> offsets_;     // rk45: first crossing of the step, after its start (ms)
   Cell c_;
   RateFn rates_;
   Method method_;

@@ -114,23 +114,29 @@ ParamProblem check(std::span<const double>, double) {
   return {};
 }
 
+hh::Cell cell_of(std::span<const double> p) {
+  return hh::Cell{.c_m = p[c_m],
+                  .g_na = p[g_na],
+                  .g_k = p[g_k],
+                  .g_l = p[g_l],
+                  .e_na = p[e_na],
+                  .e_k = p[e_k],
+                  .e_l = p[e_l],
+                  .e_ex = p[e_ex],
+                  .e_in = p[e_in],
+                  .tau_syn_ex = p[tau_syn_ex],
+                  .tau_syn_in = p[tau_syn_in],
+                  .i_e = p[i_e],
+                  .v_thresh = p[v_thresh],
+                  .t_ref = p[t_ref]};
+}
+
 std::unique_ptr<NeuronGroup> create(const GroupSetup& s) {
-  const auto& p = s.params;
-  const hh::Cell cell{.c_m = p[c_m],
-                      .g_na = p[g_na],
-                      .g_k = p[g_k],
-                      .g_l = p[g_l],
-                      .e_na = p[e_na],
-                      .e_k = p[e_k],
-                      .e_l = p[e_l],
-                      .e_ex = p[e_ex],
-                      .e_in = p[e_in],
-                      .tau_syn_ex = p[tau_syn_ex],
-                      .tau_syn_in = p[tau_syn_in],
-                      .i_e = p[i_e],
-                      .v_thresh = p[v_thresh],
-                      .t_ref = p[t_ref]};
-  return std::make_unique<hh::Group<TraubRates>>(s, cell, TraubRates{p[v_t]});
+  return std::make_unique<hh::Group<TraubRates>>(s, cell_of(s.params), TraubRates{s.params[v_t]});
+}
+
+StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
+  return hh::rk4_step_bound(cell_of(p), TraubRates{p[v_t]}, integrator);
 }
 
 }  // namespace
@@ -146,7 +152,8 @@ extern const ModelInfo kHhCondExpTraub{
         "g_in(V-e_in) + I_e; Traub & Miles (1991) rates shifted by v_t; as NEST "
         "hh_cond_exp_traub and Brian2's COBAHH example; spikes are upward crossings of "
         "v_thresh, at most one per t_ref (no reset). Default integrator: staggered "
-        "exponential (2nd order, unconditionally stable); exponential_euler is Brian2's.",
+        "exponential (2nd order, unconditionally stable); exponential_euler is Brian2's; rk4; "
+        "rk45 (adaptive Dormand-Prince, crossing located inside the step).",
     .params = kParams,
     .state = kState,
     .receptors = hh::kReceptors,
@@ -154,6 +161,7 @@ extern const ModelInfo kHhCondExpTraub{
     .integrators = hh::kIntegrators,
     .check = check,
     .create = create,
+    .stable_dt = stable_dt,
 };
 
 }  // namespace engram

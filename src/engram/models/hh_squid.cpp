@@ -17,9 +17,9 @@
 // them exactly, as NEURON does with usetable_hh = 0 (the reference data were made so).
 //
 // Method: hh_common.hpp ("exponential", second order, the default; "exponential_euler";
-// "rk4"). Spikes: upward crossings of v_thresh (default 0 mV, as the NEURON peer scripts use;
-// NEURON's NetCon default threshold is 10 mV), no reset and no refractory period (a crossing
-// needs V to come back below v_thresh first).
+// "rk4"; "rk45", adaptive, crossings located inside the step). Spikes: upward crossings of v_thresh
+// (default 0 mV, as the NEURON peer scripts use; NEURON's NetCon default threshold is 10 mV), no
+// reset and no refractory period (a crossing needs V to come back below v_thresh first).
 //
 // Initial state: V = -65 mV (NEURON's default v_init) and the gates at their steady state at
 // -65 mV, as NEURON's finitialize(-65). A different initial V needs m, h, n set too (to their
@@ -115,26 +115,35 @@ ParamProblem check(std::span<const double>, double) {
   return {};
 }
 
-std::unique_ptr<NeuronGroup> create(const GroupSetup& s) {
-  const auto& p = s.params;
+hh::Cell cell_of(std::span<const double> p) {
   // S/cm2 x um2 = 1e-8 S = 10 nS; uF/cm2 x um2 = 1e-8 uF = 0.01 pF
   const double a = p[area];
-  const hh::Cell cell{.c_m = p[cm] * a * 0.01,
-                      .g_na = p[gnabar] * a * 10.0,
-                      .g_k = p[gkbar] * a * 10.0,
-                      .g_l = p[gl] * a * 10.0,
-                      .e_na = p[ena],
-                      .e_k = p[ek],
-                      .e_l = p[el],
-                      .e_ex = p[e_ex],
-                      .e_in = p[e_in],
-                      .tau_syn_ex = p[tau_syn_ex],
-                      .tau_syn_in = p[tau_syn_in],
-                      .i_e = p[i_e],
-                      .v_thresh = p[v_thresh],
-                      .t_ref = 0.0};
-  const SquidRates rates{std::pow(3.0, (p[celsius] - 6.3) / 10.0)};
-  return std::make_unique<hh::Group<SquidRates>>(s, cell, rates);
+  return hh::Cell{.c_m = p[cm] * a * 0.01,
+                  .g_na = p[gnabar] * a * 10.0,
+                  .g_k = p[gkbar] * a * 10.0,
+                  .g_l = p[gl] * a * 10.0,
+                  .e_na = p[ena],
+                  .e_k = p[ek],
+                  .e_l = p[el],
+                  .e_ex = p[e_ex],
+                  .e_in = p[e_in],
+                  .tau_syn_ex = p[tau_syn_ex],
+                  .tau_syn_in = p[tau_syn_in],
+                  .i_e = p[i_e],
+                  .v_thresh = p[v_thresh],
+                  .t_ref = 0.0};
+}
+
+SquidRates rates_of(std::span<const double> p) {
+  return SquidRates{std::pow(3.0, (p[celsius] - 6.3) / 10.0)};
+}
+
+std::unique_ptr<NeuronGroup> create(const GroupSetup& s) {
+  return std::make_unique<hh::Group<SquidRates>>(s, cell_of(s.params), rates_of(s.params));
+}
+
+StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
+  return hh::rk4_step_bound(cell_of(p), rates_of(p), integrator);
 }
 
 }  // namespace
@@ -151,7 +160,10 @@ extern const ModelInfo kHhSquid{
         "NEURON's staggered scheme with exponential V and gate updates (2nd order, "
         "unconditionally stable; gates recorded at t + dt/2). Over 200 ms at dt 0.025 ms, spike "
         "times are within 0.06 ms (exponential) and 3e-4 ms (rk4) of NEURON's converged "
-        "solution; NEURON's own default (backward Euler, dt 0.025 ms) is 0.8 ms off.",
+        "solution; NEURON's own default (backward Euler, dt 0.025 ms) is 0.8 ms off. rk45: "
+        "adaptive Dormand-Prince, the crossing located inside the step (recorded spike times "
+        "off the grid): within 3e-5 ms of NEURON at dt 0.1 ms, 4.5 times rk4's cost at dt "
+        "0.025 ms.",
     .params = kParams,
     .state = kState,
     .receptors = hh::kReceptors,
@@ -159,6 +171,7 @@ extern const ModelInfo kHhSquid{
     .integrators = hh::kIntegrators,
     .check = check,
     .create = create,
+    .stable_dt = stable_dt,
 };
 
 }  // namespace engram

@@ -44,8 +44,10 @@ constexpr StateSpec kState[] = {
     {"g_in", Dim::conductance, "inhibitory synaptic conductance"},
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex"},
-    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in"},
+    {"exc", Dim::conductance, "excitatory conductance (reversal e_ex), decays with tau_syn_ex",
+     ReceptorSign::excitatory},
+    {"inh", Dim::conductance, "inhibitory conductance (reversal e_in), decays with tau_syn_in",
+     ReceptorSign::inhibitory},
 };
 constexpr std::string_view kIntegrators[] = {"exponential"};
 

@@ -34,8 +34,9 @@ constexpr StateSpec kState[] = {
     {"i_syn_in", Dim::current, "inhibitory synaptic current"},
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::current, "excitatory alpha current, peak = weight"},
-    {"inh", Dim::current, "inhibitory alpha current (negative weights), peak = weight"},
+    {"exc", Dim::current, "excitatory alpha current, peak = weight", ReceptorSign::excitatory},
+    {"inh", Dim::current, "inhibitory alpha current (negative weights), peak = weight",
+     ReceptorSign::inhibitory},
 };
 constexpr std::string_view kIntegrators[] = {"exact"};
 

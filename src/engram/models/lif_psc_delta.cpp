@@ -21,8 +21,9 @@ constexpr StateSpec kState[] = {
     lif::kV,
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::voltage, "instantaneous depolarising jump of V"},
-    {"inh", Dim::voltage, "instantaneous hyperpolarising jump of V (negative weights)"},
+    {"exc", Dim::voltage, "instantaneous depolarising jump of V", ReceptorSign::excitatory},
+    {"inh", Dim::voltage, "instantaneous hyperpolarising jump of V (negative weights)",
+     ReceptorSign::inhibitory},
 };
 constexpr std::string_view kIntegrators[] = {"exact"};
 

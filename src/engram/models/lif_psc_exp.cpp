@@ -34,8 +34,9 @@ constexpr StateSpec kState[] = {
     {"i_syn_in", Dim::current, "inhibitory synaptic current"},
 };
 constexpr ReceptorSpec kReceptors[] = {
-    {"exc", Dim::current, "excitatory current, decays with tau_syn_ex"},
-    {"inh", Dim::current, "inhibitory current (negative weights), decays with tau_syn_in"},
+    {"exc", Dim::current, "excitatory current, decays with tau_syn_ex", ReceptorSign::excitatory},
+    {"inh", Dim::current, "inhibitory current (negative weights), decays with tau_syn_in",
+     ReceptorSign::inhibitory},
 };
 constexpr std::string_view kIntegrators[] = {"exact"};
 

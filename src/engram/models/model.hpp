@@ -54,6 +54,12 @@ class NeuronGroup {
 
   uint32_t size() const { return size_; }
 
+  // Models that locate a threshold crossing inside the step return, per neuron, the time of
+  // its last spike after the step's start (ms, in (0, dt]); valid for the neurons update()
+  // just reported. The recorded spike times use it; delivery stays on the step grid (the
+  // spike acts from the end of its step, as every spike does). Null: no sub-step times.
+  virtual const double* spike_offsets() const { return nullptr; }
+
  private:
   uint32_t size_;
 };
@@ -97,6 +103,14 @@ struct Preset {
   std::string_view protocol{};         // the stimulus it was shown with, in words
 };
 
+// The largest time step an explicit integrator takes stably (ModelInfo::stable_dt).
+struct StepBound {
+  double dt = 0;  // ms; 0: no bound known (an implicit, exact or adaptive method)
+  // true: a larger dt is unstable for certain (e.g. the resting state under explicit Euler),
+  // so a model file asking for it is refused; false: an estimate, used as a suggestion
+  bool certain = false;
+};
+
 struct ModelInfo {
   std::string_view name;
   ModelKind kind;
@@ -111,6 +125,9 @@ struct ModelInfo {
   ParamProblem (*check)(std::span<const double> params, double dt);
   std::unique_ptr<NeuronGroup> (*create)(const GroupSetup& setup);
   std::span<const Preset> presets{};  // named parameter sets, in the order they are listed
+  // Optional: the stable step of an explicit integrator for these parameters, for the
+  // blow-up message ("try dt <= X ms") and, where certain, a check when the model is loaded.
+  StepBound (*stable_dt)(std::span<const double> params, std::string_view integrator) = nullptr;
 };
 
 // The preset called `name` of model `m`, or null.

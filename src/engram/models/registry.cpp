@@ -8,12 +8,15 @@ extern const ModelInfo kMcCullochPitts, kLifPscDelta, kLifPscExp, kLifPscAlpha, 
     kPoissonSource, kSpikeSource;
 extern const ModelInfo kHhSquid, kHhCondExpTraub;
 extern const ModelInfo kIzhikevich, kAdexPscExp, kAdexCondExp;
+extern const ModelInfo kLifPscBeta, kLifCondAlpha, kLifCondBeta, kLifCondReceptors;
 
 namespace {
 // One line per model; the order is the order of `engram models`.
-const std::array<const ModelInfo*, 12> kModels = {
-    &kMcCullochPitts, &kLifPscDelta, &kLifPscExp,  &kLifPscAlpha, &kLifCondExp,    &kHhSquid,
-    &kHhCondExpTraub, &kIzhikevich,  &kAdexPscExp, &kAdexCondExp, &kPoissonSource, &kSpikeSource,
+const std::array<const ModelInfo*, 16> kModels = {
+    &kMcCullochPitts,   &kLifPscDelta, &kLifPscExp,      &kLifPscAlpha,
+    &kLifPscBeta,       &kLifCondExp,  &kLifCondAlpha,   &kLifCondBeta,
+    &kLifCondReceptors, &kHhSquid,     &kHhCondExpTraub, &kIzhikevich,
+    &kAdexPscExp,       &kAdexCondExp, &kPoissonSource,  &kSpikeSource,
 };
 }  // namespace
 

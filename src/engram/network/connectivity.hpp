@@ -6,6 +6,9 @@
 // so the synapses do not depend on how neurons are split across threads or ranks. The
 // rule is evaluated twice with the same streams: once to count synapses per source, once
 // to fill the CSR arrays, so no temporary list of all synapses is needed.
+// fixed_indegree / fixed_outdegree with a distance profile draw each owner's k partners
+// with probability proportional to profile(distance): spatial_sampler.hpp (exact
+// rejection sampling, no enumeration of all pairs).
 #include <cstdint>
 
 #include "engram/network/projection.hpp"

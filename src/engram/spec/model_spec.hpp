@@ -105,7 +105,7 @@ struct ProjectionSpec {
   Origin origin;
 };
 
-enum class StimulusKind { dc, step_current, waveform, noise, poisson };
+enum class StimulusKind { dc, step_current, waveform, noise, poisson, voltage_clamp };
 
 struct StimulusSpec {
   StimulusKind kind = StimulusKind::dc;
@@ -120,12 +120,18 @@ struct StimulusSpec {
   // step_current / waveform: piecewise constant (or linear) amplitude at the given times
   std::vector<double> times, amplitudes;
   bool linear = false;
+  // voltage_clamp: command levels (mV) held for durations (ms) from `start` (then `stop` is
+  // start + the sum of the durations); series resistance (MOhm); whole-cell membrane
+  // capacitance of the target model (pF), which the clamp's integration needs
+  std::vector<double> levels, durations;
+  double rs = 0, c_m = 0;
   Origin origin;
 };
 
 struct RecordSpec {
   bool spikes = true;
-  int state = -1;  // state index when !spikes
+  int state = -1;  // state index when !spikes; kInjectedCurrent: the population's i_stim
+  static constexpr int kInjectedCurrent = -2;
   int population = -1;
   std::vector<uint32_t> neurons;  // empty: all
   double interval = 0;            // ms, state recorders
@@ -138,6 +144,9 @@ struct ModelSpec {
   std::string file;  // path as given, "" for embedded
   std::string hash;  // of the canonical text of the model (after overrides)
   std::string text;  // the model as run: TOML after overrides (written to the run directory)
+  // [model] dale: projections from populations with a declared kind obey Dale's principle
+  // (a projection may override it with its own `dale`)
+  bool dale = true;
   ProtocolSpec protocol;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;

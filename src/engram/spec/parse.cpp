@@ -478,6 +478,58 @@ int receptor_ref(TableReader& r, std::string_view key, const ModelInfo& model,
   return idx;
 }
 
+// The receptor a projection uses when it names none: "exc" ("inh" from an inhibitory
+// population) or, for a model without those ports (lif_cond_receptors), its first port of the
+// presynaptic population's sign (ampa, gaba_a).
+std::string default_receptor(const ModelInfo& target, CellKind pre) {
+  const std::string_view name = pre == CellKind::inhibitory ? "inh" : "exc";
+  if (find_index(target.receptors, name) >= 0 || pre == CellKind::unspecified)
+    return std::string(name);
+  const ReceptorSign want =
+      pre == CellKind::inhibitory ? ReceptorSign::inhibitory : ReceptorSign::excitatory;
+  for (const auto& rc : target.receptors)
+    if (rc.sign == want) return std::string(rc.name);
+  return std::string(name);
+}
+
+// Dale's principle: a population declared excitatory (inhibitory) only excites (inhibits).
+// A conductance port's effect is fixed by its reversal potential, so only the port is
+// checked; on a current or voltage-jump port the weight's sign is the effect, so it must
+// match too (a drawn weight keeps the sign of its distribution's mean). Ports signed
+// `either` (McCulloch-Pitts) are judged by the weight alone. Weights read from a connection
+// file are not checked.
+void check_dale(TableReader& s, const PopulationSpec& pre, const ModelInfo& target,
+                const ProjectionSpec& p) {
+  const bool exc = pre.kind == CellKind::excitatory;
+  const ReceptorSpec& rc = target.receptors[p.receptor];
+  const std::string_view kind = exc ? "excitatory" : "inhibitory";
+  const std::string how_to_allow =
+      "; or set dale = false in this projection (or in [model]) to allow it";
+  const ReceptorSign wrong = exc ? ReceptorSign::inhibitory : ReceptorSign::excitatory;
+  if (rc.sign == wrong) {
+    std::string fits;
+    for (const auto& other : target.receptors)
+      if (other.sign != wrong) fits += (fits.empty() ? "" : ", ") + std::string(other.name);
+    s.fail("receptor",
+           fmt::format("Dale's principle: population '{}' is {} but receptor '{}' of {} is {}; "
+                       "expected {} receptor{}{}",
+                       pre.name, kind, rc.name, target.name, exc ? "inhibitory" : "excitatory",
+                       exc ? "an excitatory" : "an inhibitory",
+                       fits.empty() ? "" : " (" + fits + ")", how_to_allow));
+  }
+  if (rc.weight_dim == Dim::conductance) return;
+  const double w = p.weight.mean();
+  const std::string_view unit = canonical_unit(rc.weight_dim);
+  auto with_unit = [&](double x) {
+    return unit.empty() ? fmt::format("{:g}", x) : fmt::format("{:g} {}", x, unit);
+  };
+  if (exc ? w < 0 : w > 0)
+    s.fail("weight", fmt::format("Dale's principle: population '{}' is {}, so its weight on "
+                                 "receptor '{}' must be {} {}, got {}{}",
+                                 pre.name, kind, rc.name, exc ? ">=" : "<=", with_unit(0),
+                                 with_unit(w), how_to_allow));
+}
+
 ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index) {
   ProjectionSpec p;
   p.origin = r.origin();
@@ -493,14 +545,16 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   TableReader c = r.subtable("connect");
   p.connect = read_connect(c, m, p);
   TableReader s = r.subtable("synapse");
-  const bool presyn_inh = m.populations[p.from].kind == CellKind::inhibitory;
-  p.receptor = receptor_ref(s, "receptor", target, presyn_inh ? "inh" : "exc");
+  const CellKind pre_kind = m.populations[p.from].kind;
+  p.receptor = receptor_ref(s, "receptor", target, default_receptor(target, pre_kind));
   const Dim wdim = target.receptors[p.receptor].weight_dim;
   // an explicit list may carry its own weights; then synapse.weight is only the fallback
   bool list_has_weights = p.connect.rule == ConnectRule::from_list && !p.connect.list.empty();
   for (const auto& e : p.connect.list) list_has_weights &= e.weight.has_value();
   p.weight =
       list_has_weights ? s.distribution("weight", wdim, 0.0) : s.distribution("weight", wdim);
+  if (r.boolean("dale", m.dale) && pre_kind != CellKind::unspecified)
+    check_dale(s, m.populations[p.from], target, p);
   const toml::node* dnode = s.node("delay");
   if (dnode && dnode->is_table() && dnode->as_table()->contains("distance")) {
     // conduction delay: offset + distance / velocity
@@ -536,6 +590,53 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   s.finish();
   r.finish();
   return p;
+}
+
+// Whole-cell membrane capacitance (pF) of a population's neurons, which the voltage clamp's
+// integration needs (io/stimulus.cpp); 0 when the model's parameters do not give it.
+double membrane_capacitance(const PopulationSpec& pop) {
+  const auto& ps = pop.model->params;
+  const int c_m = find_index(ps, "c_m"), cm = find_index(ps, "cm"), area = find_index(ps, "area");
+  if (c_m >= 0 && ps[c_m].dim == Dim::capacitance) return pop.params[c_m];
+  // hh_squid: specific capacitance (uF/cm2) times area (um2); 1 uF/cm2 x 1 um2 = 0.01 pF
+  if (cm >= 0 && area >= 0) return pop.params[cm] * pop.params[area] * 0.01;
+  // izhikevich is written with the capacitance scaled out: 1 pA moves v by 1 mV/ms (1 pF)
+  if (pop.model->name == "izhikevich") return 1.0;
+  return 0;
+}
+
+// voltage_clamp: a single-electrode clamp with series resistance, as NEURON's SEClamp;
+// `levels` held for `durations` from `start`, then the cell is released.
+void read_voltage_clamp(TableReader& r, StimulusSpec& st, const PopulationSpec& pop) {
+  const auto& model = *pop.model;
+  if (model.kind != ModelKind::neuron || model.state.empty() || model.state[0].name != "v" ||
+      model.state[0].dim != Dim::voltage || !model.accepts_current)
+    r.fail("to", fmt::format("population '{}' ({}) has no membrane potential to clamp", pop.name,
+                             model.name));
+  st.c_m = membrane_capacitance(pop);
+  if (!(st.c_m > 0))
+    r.fail("to", fmt::format("population '{}' ({}): the voltage clamp needs the membrane "
+                             "capacitance, which this model's parameters do not give",
+                             pop.name, model.name));
+  if (r.has("stop"))
+    r.fail("stop",
+           "a voltage clamp ends after its durations (then it releases the cell, as "
+           "NEURON's SEClamp); give durations, not stop");
+  st.rs = r.quantity("rs", Dim::resistance);
+  if (!(st.rs > 0)) r.fail("rs", fmt::format("must be > 0 MOhm, got {:g} MOhm", st.rs));
+  st.levels = r.quantity_list("levels", Dim::voltage);
+  st.durations = r.quantity_list("durations", Dim::time);
+  if (st.levels.empty()) r.fail("levels", "must not be empty");
+  if (st.durations.size() != st.levels.size())
+    r.fail("durations", fmt::format("needs one duration per level: {} levels, {} durations",
+                                    st.levels.size(), st.durations.size()));
+  double total = 0;
+  for (double d : st.durations) {
+    if (!(d >= 0)) r.fail("durations", fmt::format("must be >= 0 ms, got {:g} ms", d));
+    total += d;
+  }
+  if (!(total > 0)) r.fail("durations", "must add up to more than 0 ms");
+  st.stop = st.start + total;
 }
 
 StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
@@ -620,8 +721,12 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
     st.rate *= static_cast<double>(inputs);
     st.receptor = receptor_ref(r, "receptor", *pop.model, "exc");
     st.weight = r.quantity("weight", pop.model->receptors[st.receptor].weight_dim);
+  } else if (kind == "voltage_clamp") {
+    st.kind = StimulusKind::voltage_clamp;
+    read_voltage_clamp(r, st, pop);
   } else {
-    std::vector<std::string> kinds = {"dc", "step_current", "waveform", "noise", "poisson"};
+    std::vector<std::string> kinds = {"dc",    "step_current", "waveform",
+                                      "noise", "poisson",      "voltage_clamp"};
     auto hint = did_you_mean(kind, kinds);
     r.fail("kind",
            fmt::format("unknown stimulus kind '{}'{}", kind, hint.empty() ? "" : "; " + hint));
@@ -643,12 +748,20 @@ RecordSpec read_record(TableReader& r, const ModelSpec& m) {
   } else {
     rec.spikes = false;
     rec.state = find_index(pop.model->state, what);
-    if (rec.state < 0) {
+    // the injected current of all current stimuli and voltage clamps (a model's own state
+    // variable of that name would come first)
+    const bool injectable = pop.model->accepts_current;
+    if (rec.state < 0 && what == "i_stim" && injectable) rec.state = RecordSpec::kInjectedCurrent;
+    if (rec.state == -1) {
       std::vector<std::string_view> names = {"spikes"};
       std::string list = "spikes";
       for (const auto& s : pop.model->state) {
         names.push_back(s.name);
         list += ", " + std::string(s.name);
+      }
+      if (injectable) {
+        names.push_back("i_stim");
+        list += ", i_stim";
       }
       auto hint = did_you_mean(what, names);
       r.fail("what",
@@ -751,6 +864,7 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
     m.name = r.string("name", m.name);
     check_name(r, "name", m.name);
     r.string("description", std::string());
+    m.dale = r.boolean("dale", true);
     r.finish();
   }
   m.protocol = read_protocol(root, ctx);
