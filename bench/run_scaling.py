@@ -102,6 +102,31 @@ def engram_median(args, work, tag, model, T, threads=1, ranks=1, sets=()):
     return s
 
 
+def engram_concurrent(args, work, tag, model, T, copies, sets=()):
+    """`copies` independent one-thread runs started together: the slowest one's sim time.
+    What the machine itself allows: if its cores share a physical core or memory bandwidth,
+    independent jobs slow each other down and no parallel code can beat that."""
+    procs, outs = [], []
+    for c in range(copies):
+        out = os.path.join(work, f"{tag}-{c}")
+        cmd = [args.engram, "run", model, "--threads", "1", "--duration", f"{T} s",
+               "--out", out, "--no-plots", "-q"]
+        for s in sets:
+            cmd += ["--set", s]
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True))
+        outs.append(out)
+    times = []
+    for p, out in zip(procs, outs):
+        _, err = p.communicate()
+        if p.returncode != 0:
+            die(f"engram failed:\n{err}", 1)
+        with open(os.path.join(out, "summary.json")) as f:
+            times.append(json.load(f)["timing"]["sim_s"])
+        shutil.rmtree(out, ignore_errors=True)
+    return max(times)
+
+
 def rate(summary):
     n = sum(p["size"] for p in summary["populations"])
     return sum(p["rate_hz"] * p["size"] for p in summary["populations"]) / n
@@ -151,6 +176,14 @@ def case_scaling(args, work):
            "same_spikes": one["spike_count"] == many["spike_count"]}
     res["speedup"] = res["sim_s_1"] / res["sim_s_n"]
     res["efficiency"] = res["speedup"] / args.threads
+    # the machine's own ceiling: the same work as `threads` independent one-thread jobs
+    slowest = sorted(engram_concurrent(args, work, f"coba10-x{k}", model, T, args.threads, sets)
+                     for k in range(args.reps))[args.reps // 2]
+    res["sim_s_concurrent_copies"] = slowest
+    res["machine_ceiling_efficiency"] = res["sim_s_1"] / slowest
+    res["efficiency_vs_ceiling"] = res["efficiency"] / res["machine_ceiling_efficiency"]
+    note(f"coba10: {args.threads} independent one-thread copies at once: slowest {slowest:.2f} s "
+         f"(machine ceiling {100 * res['machine_ceiling_efficiency']:.0f} %)")
     if not args.no_mpi and shutil.which("mpirun"):
         mpi = engram_median(args, work, f"coba10-r{args.threads}", model, T, 1, args.threads, sets)
         res["sim_s_mpi"] = mpi["timing"]["sim_s"]
@@ -211,7 +244,11 @@ def main():
               f"1 thread {r['sim_s_1']:.2f} s, {r['threads']} threads {r['sim_s_n']:.2f} s, "
               f"efficiency {100 * r['efficiency']:.0f} %" +
               (f"; {r['threads']} ranks {r['sim_s_mpi']:.2f} s, efficiency "
-               f"{100 * r['efficiency_mpi']:.0f} %" if "sim_s_mpi" in r else ""))
+               f"{100 * r['efficiency_mpi']:.0f} %" if "sim_s_mpi" in r else "") +
+              f"; {r['threads']} independent one-thread copies at once: slowest "
+              f"{r['sim_s_concurrent_copies']:.2f} s, so this machine allows at most "
+              f"{100 * r['machine_ceiling_efficiency']:.0f} % (threads reach "
+              f"{100 * r['efficiency_vs_ceiling']:.0f} % of that)")
     if "brunel50k" in results and "brian2_sim_s" in results["brunel50k"]:
         r = results["brunel50k"]
         print(f"Brunel 50k ({r['T_s']} s, {r['threads']} threads): engram {r['engram_sim_s']:.2f} s,"
