@@ -29,7 +29,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PEER_PY = "/usr/bin/python3"  # Debian's interpreter: the one that sees python3-brian
-NETS = ("coba", "cuba", "cobahh")
+NETS = ("coba", "cuba", "cobahh", "stdp")
+# the engram model file of each network (the Brian2 peer takes the network's name)
+EXAMPLE = {"coba": "coba", "cuba": "cuba", "cobahh": "cobahh", "stdp": "coba_stdp"}
 
 
 def die(msg, code=2):
@@ -45,7 +47,7 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nets", default="coba,cuba,cobahh",
-                    help="comma list from: coba, cuba, cobahh")
+                    help="comma list from: coba, cuba, cobahh, stdp (COBA with pair STDP on E->E)")
     ap.add_argument("--T", default="1,10", help="comma list of biological times in s")
     ap.add_argument("--reps", type=int, default=3, help="runs per case; medians are reported")
     ap.add_argument("--no-peer", action="store_true", help="engram only, skip Brian2")
@@ -112,7 +114,7 @@ def median(xs):
 
 
 def run_engram(args, net, T, work):
-    model = os.path.join(ROOT, "examples", f"{net}.toml")
+    model = os.path.join(ROOT, "examples", f"{EXAMPLE[net]}.toml")
     runs = []
     for r in range(args.reps):
         out = os.path.join(work, f"engram_{net}_{T:g}s_{r}")
@@ -148,6 +150,11 @@ def run_engram(args, net, T, work):
         version=s0.get("engram_version"),
         command=" ".join(cmd),
     )
+    plastic = [p for p in s0["projections"] if p.get("plasticity")]
+    if plastic:
+        # the mean weight of the (first) plastic projection at the end, in nS
+        res["mean_w_plastic"] = plastic[0]["weights_at_end"]["mean"]
+        res["bytes_per_plastic_synapse"] = s0["memory"].get("bytes_per_plastic_synapse")
     if not res["deterministic"]:
         note(f"WARNING: engram {net} T={T:g}s spike counts differ between reps: {counts}")
     seed_rates = []
@@ -159,7 +166,11 @@ def run_engram(args, net, T, work):
         if p.returncode != 0:
             die(f"engram failed (exit {p.returncode}): {' '.join(cmd)}\n{p.stderr.strip()}", 1)
         with open(os.path.join(out, "summary.json")) as f:
-            seed_rates.append(json.load(f)["spike_count"] / (n * T))
+            ss = json.load(f)
+        seed_rates.append(ss["spike_count"] / (n * T))
+        if plastic:
+            res.setdefault("mean_w_plastic_seeds", []).append(
+                [p for p in ss["projections"] if p.get("plasticity")][0]["weights_at_end"]["mean"])
         shutil.rmtree(out, ignore_errors=True)
     if seed_rates:
         res["rate_hz_seeds"] = seed_rates
@@ -198,6 +209,7 @@ def run_brian2(args, peers, net, T, work):
         rate_hz=recs[0]["rate_hz"],
         deterministic=len(set(counts)) == 1,
         version=recs[0].get("version"),
+        mean_w_plastic=recs[0].get("mean_w_ee_nS"),
         command=" ".join(cmd),
     )
 
@@ -227,7 +239,8 @@ def fmt(x, spec):
 def table(rows):
     head = ["network", "T s", "eg build s", "eg sim s", "RTF", "B/syn", "B/syn+idx",
             "eg RSS MiB", "b2 sim s", "b2/eg", "eg Hz", "b2 Hz", "rate diff", "eg Hz seeds",
-            "b2 Hz seeds", "seed-mean diff", "eg spikes", "b2 spikes"]
+            "b2 Hz seeds", "seed-mean diff", "eg spikes", "b2 spikes", "eg w nS", "b2 w nS",
+            "w diff"]
     lines = []
     for r in rows:
         e, b = r["engram"], r.get("brian2") or {}
@@ -244,6 +257,9 @@ def table(rows):
             else f"{b['rate_hz_seed_mean']:.2f}±{b['rate_hz_seed_sd']:.2f}",
             "n/a" if r.get("seed_mean_rel_diff") is None else f"{100 * r['seed_mean_rel_diff']:+.1f}%",
             str(e["spikes"]), "n/a" if b.get("spikes") is None else str(b["spikes"]),
+            fmt(e.get("mean_w_plastic"), ".4f"), fmt(b.get("mean_w_plastic"), ".4f"),
+            "n/a" if not (e.get("mean_w_plastic") and b.get("mean_w_plastic"))
+            else f"{100 * (e['mean_w_plastic'] / b['mean_w_plastic'] - 1):+.2f}%",
         ])
     w = [max(len(h), *(len(l[i]) for l in lines)) for i, h in enumerate(head)]
     out = ["| " + " | ".join(h.ljust(w[i]) for i, h in enumerate(head)) + " |",

@@ -27,12 +27,17 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
     const double n_pre = m.populations[p.from].size;
     const double n = expected_synapses(m, static_cast<uint32_t>(&p - m.projections.data()));
     const auto& c = p.connect;
-    const bool own_weight = !p.weight.is_constant() || c.rule == ConnectRule::from_list;
+    const bool plastic = p.stdp.rule != StdpRule::none;
+    const bool own_weight = !p.weight.is_constant() || c.rule == ConnectRule::from_list || plastic;
     const bool own_delay =
         !p.delay.is_constant() || c.rule == ConnectRule::from_list || p.velocity > 0;
     e.synapses += n;
     e.synapse_bytes += n * (4.0 + (own_weight ? 4.0 : 0.0) + (own_delay ? 2.0 : 0.0));
     e.index_bytes += 4.0 * (n_pre + 1) * threads;
+    // plastic: presynaptic state per shard, and a few post spikes per target
+    if (p.stp.enabled || plastic)
+      e.index_bytes +=
+          48.0 * n_pre * threads + (plastic ? 24.0 + 32.0 * 8 : 0.0) * m.populations[p.to].size;
     // while drawing, each thread holds a count and a cursor per source
     double build = 12.0 * (n_pre + 1);
     if ((c.rule == ConnectRule::fixed_indegree || c.rule == ConnectRule::fixed_outdegree) &&
@@ -67,6 +72,14 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
   }
   for (const auto& r : m.records) {
     if (r.spikes) continue;
+    if (r.projection >= 0) {
+      // weights: float samples per thread while running, double on the root when written
+      const double n =
+          r.synapses ? r.synapses : expected_synapses(m, static_cast<uint32_t>(r.projection));
+      const double span = std::min(r.stop, m.protocol.duration) - r.start;
+      e.recording_bytes += 12.0 * n * (std::max(0.0, span) / r.interval + 1);
+      continue;
+    }
     const double n = r.neurons.empty() ? m.populations[r.population].size : r.neurons.size();
     const double span = std::min(r.stop, m.protocol.duration) - r.start;
     e.recording_bytes += 8.0 * n * (std::max(0.0, span) / r.interval + 1);

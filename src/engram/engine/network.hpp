@@ -48,6 +48,9 @@ struct Network {
   const Projection& shard(uint32_t thread, uint32_t projection) const {
     return sharded() ? shards[thread][projection] : projections[projection];
   }
+  Projection& shard(uint32_t thread, uint32_t projection) {
+    return sharded() ? shards[thread][projection] : projections[projection];
+  }
   // Neurons [first, second) of population p owned by a partition.
   std::pair<uint32_t, uint32_t> partition_range(uint32_t p, uint32_t partition) const {
     const uint64_t n = populations[p].size;

@@ -46,6 +46,7 @@
 #include <fmt/format.h>
 
 #include "engram/core/error.hpp"
+#include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
 
@@ -61,11 +62,55 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
       build_start_(std::chrono::steady_clock::now()),
       net_(build_network(spec_, comm_)),
       stimuli_(make_stimuli(spec_, net_)),
-      recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
+      recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)),
+      weights_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
   const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
   for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin, net_.threads);
+  for (uint32_t j = 0; j < spec_.projections.size(); ++j)
+    if (spec_.projections[j].stdp.rule != StdpRule::none) plastic_.push_back(j);
+  // post-spike histories are trimmed this often (bounds their memory; results do not
+  // depend on it)
+  flush_every_ = std::max<int64_t>(1, std::llround(500.0 / spec_.protocol.dt));
+  for (size_t i = 1; i < spec_.protocol.phases.size(); ++i)
+    phase_starts_.push_back(std::llround(spec_.protocol.phases[i].start / spec_.protocol.dt));
   build_s_ = seconds_since(build_start_);
+}
+
+double Simulation::plasticity_scale(int64_t s) const {
+  const auto& phases = spec_.protocol.phases;
+  if (phases.empty()) return 1.0;
+  size_t i = 0;
+  while (i < phase_starts_.size() && s >= phase_starts_[i]) ++i;
+  return phases[i].plasticity;
+}
+
+void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
+                                       std::vector<size_t>& at) {
+  const uint32_t own = net_.partition_of(thread);
+  for (uint32_t j : plastic_) {
+    Projection& pr = net_.shard(thread, j);
+    const auto& list = fired_[parity][own][pr.to];
+    for (size_t c = at[pr.to]; c < list.size() && list[c].step == s; ++c)
+      pr.dynamics->on_post_spike(list[c].neuron, s);
+  }
+  for (uint32_t j : plastic_) {
+    const auto& list = fired_[parity][own][net_.projections[j].to];
+    size_t& c = at[net_.projections[j].to];
+    while (c < list.size() && list[c].step == s) ++c;
+  }
+  // the weights at time (s+1)·dt: every event of steps <= s applied
+  const int64_t k = s + 1;
+  const bool boundary = std::binary_search(phase_starts_.begin(), phase_starts_.end(), k);
+  const bool sampled = weights_.any_due(k);
+  const bool last = k == n_steps_;
+  const bool trim = k % flush_every_ == 0;
+  if (boundary || sampled || last || trim)
+    for (uint32_t j : plastic_) {
+      Projection& pr = net_.shard(thread, j);
+      pr.dynamics->flush(pr, k, spec_.projections[j].stdp.learning_rate * plasticity_scale(s));
+    }
+  if (sampled) weights_.sample(k, net_, thread);
 }
 
 void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity) {
@@ -74,7 +119,11 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
   auto& lists = fired_[parity];
   auto& cursor = cursor_[thread];
   cursor.assign(static_cast<size_t>(n_parts) * n_pops, 0);
-  for (int64_t s = first; s < end; ++s)
+  const bool plasticity = !plastic_.empty() || !weights_.empty();
+  auto& post_cursor = post_cursor_[thread];
+  post_cursor.assign(n_pops, 0);
+  for (int64_t s = first; s < end; ++s) {
+    const double scale = plastic_.empty() ? 1.0 : plasticity_scale(s);
     for (uint32_t p = 0; p < n_pops; ++p) {
       const Population& src = net_.populations[p];
       for (uint32_t u = 0; u < n_parts; ++u) {
@@ -83,9 +132,15 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         for (; c < list.size() && list[c].step == s; ++c) {
           const uint32_t neuron = list[c].neuron;
           for (uint32_t pj : src.outgoing) {
-            const Projection& pr = net_.shard(thread, pj);
+            Projection& pr = net_.shard(thread, pj);
             Population& dst = net_.populations[pr.to];
             const uint32_t begin = pr.row_offset[neuron], stop = pr.row_offset[neuron + 1];
+            if (pr.dynamics) {
+              // even an empty row: the presynaptic traces and STP state follow every spike
+              pr.dynamics->on_pre_spike(pr, dst.inputs, neuron, s,
+                                        spec_.projections[pj].stdp.learning_rate * scale);
+              continue;
+            }
             if (begin == stop) continue;
             const uint32_t* tgt = pr.target.data();
             if (pr.delay.empty()) {
@@ -108,6 +163,8 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         }
       }
     }
+    if (plasticity) plasticity_after_step(thread, s, parity, post_cursor);
+  }
 }
 
 void Simulation::check_finite(int64_t step, uint32_t thread) const {
@@ -230,7 +287,11 @@ void Simulation::run(const ProgressFn& progress) {
     return sc;
   };
 
-  for (uint32_t t = 0; t < n_threads; ++t) recorders_.sample(0, net_, t);
+  post_cursor_.assign(n_threads, {});
+  for (uint32_t t = 0; t < n_threads; ++t) {
+    recorders_.sample(0, net_, t);
+    weights_.sample(0, net_, t);
+  }
   wait_s_.assign(n_threads, 0.0);
   exchange_s_ = 0;
   std::exception_ptr failure;
@@ -319,6 +380,7 @@ void Simulation::run(const ProgressFn& progress) {
   // a rank without a failure of its own learns the failing rank's message here
   comm_.agree(failure);
   recorders_.finish(comm_);
+  weights_.finish(net_, comm_);
   for (auto& st : stats_) st.merge_ranks(comm_);
   sim_s_ = seconds_since(t0);
 }

@@ -8,6 +8,7 @@
 #include "engram/engine/network.hpp"
 #include "engram/io/recorder.hpp"
 #include "engram/io/stimulus.hpp"
+#include "engram/io/weight_recorder.hpp"
 #include "engram/spec/model_spec.hpp"
 
 namespace engram {
@@ -29,6 +30,7 @@ class Simulation {
   Network& network() { return net_; }
   const Network& network() const { return net_; }
   const Recorders& recorders() const { return recorders_; }
+  const WeightRecorders& weight_recorders() const { return weights_; }
   const std::vector<SpikeStatistics>& statistics() const { return stats_; }
   double build_seconds() const { return build_s_; }
   double sim_seconds() const { return sim_s_; }
@@ -56,6 +58,12 @@ class Simulation {
   // Between ranks, after an interval: sends this rank's spike lists, receives the others'
   // into fired_[parity]. Returns true if any rank reported a failure (`failed`).
   bool exchange(int64_t first, int parity, bool failed);
+  // Plasticity of thread t's shards for the spikes of step s, after they were delivered:
+  // the step's own post spikes enter the histories; weights are brought up to date and
+  // sampled at sampling points and phase boundaries.
+  void plasticity_after_step(uint32_t thread, int64_t s, int parity, std::vector<size_t>& at);
+  // The factor on weight changes at step s (the protocol phase's `plasticity`).
+  double plasticity_scale(int64_t s) const;
   // Throws RuntimeFailure if a neuron of the thread's ranges has diverged.
   void check_finite(int64_t step, uint32_t thread) const;
 
@@ -65,6 +73,11 @@ class Simulation {
   Network net_;
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
+  WeightRecorders weights_;
+  std::vector<uint32_t> plastic_;  // projections with spike-timing-dependent plasticity
+  int64_t flush_every_ = 1;
+  std::vector<int64_t> phase_starts_;  // steps where a protocol phase begins (after the first)
+  std::vector<std::vector<size_t>> post_cursor_;  // per thread and population: own spikes seen
   std::vector<SpikeStatistics> stats_;
   std::vector<std::vector<size_t>> cursor_;  // per thread: scratch of deliver
   std::vector<uint32_t> send_;               // exchange scratch

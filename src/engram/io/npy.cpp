@@ -80,4 +80,29 @@ void write_npy_connections(const std::filesystem::path& file, std::span<const ui
   if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
 }
 
+void write_npy_matrix_f32(const std::filesystem::path& file, std::span<const float> data,
+                          size_t rows, size_t cols) {
+  auto out = open(file);
+  write_header(out, fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}",
+                                rows, cols));
+  out.write(reinterpret_cast<const char*>(data.data()),
+            static_cast<std::streamsize>(data.size() * sizeof(float)));
+  if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
+}
+
+void write_npy_synapses(const std::filesystem::path& file, std::span<const uint32_t> source,
+                        std::span<const uint32_t> target) {
+  auto out = open(file);
+  write_header(out, fmt::format("{{'descr': [('source', '<u4'), ('target', '<u4')], "
+                                "'fortran_order': False, 'shape': ({},), }}",
+                                source.size()));
+  std::string buf(8 * source.size(), '\0');
+  for (size_t i = 0; i < source.size(); ++i) {
+    std::memcpy(buf.data() + 8 * i, &source[i], 4);
+    std::memcpy(buf.data() + 8 * i + 4, &target[i], 4);
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!out) throw RuntimeFailure(fmt::format("error writing '{}'", file.string()));
+}
+
 }  // namespace engram

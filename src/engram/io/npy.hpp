@@ -19,4 +19,11 @@ void write_npy_connections(const std::filesystem::path& file, std::span<const ui
                            std::span<const uint32_t> target, std::span<const double> weight,
                            std::span<const double> delay_ms);
 
+// A 2-D float32 array (rows × cols), C order (recorded weights: stored as float already).
+void write_npy_matrix_f32(const std::filesystem::path& file, std::span<const float> data,
+                          size_t rows, size_t cols);
+// A structured array with fields source (<u4), target (<u4): which synapses were recorded.
+void write_npy_synapses(const std::filesystem::path& file, std::span<const uint32_t> source,
+                        std::span<const uint32_t> target);
+
 }  // namespace engram

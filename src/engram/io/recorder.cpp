@@ -10,6 +10,7 @@ namespace engram {
 Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
     : dt_(net.dt), threads_(net.threads), by_population_(net.populations.size(), -1) {
   for (const auto& r : spec.records) {
+    if (r.projection >= 0) continue;  // weights: the simulation records them
     const auto pop = static_cast<uint32_t>(r.population);
     const uint32_t size = net.populations[pop].size;
     if (r.spikes) {

@@ -18,6 +18,7 @@
 #include "engram/engine/memory_estimate.hpp"
 #include "engram/io/connection_table.hpp"
 #include "engram/io/npy.hpp"
+#include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
 namespace fs = std::filesystem;
@@ -120,19 +121,78 @@ json make_summary(const Simulation& sim) {
                     {"samples", rec.samples},
                     {"file", fmt::format("traces/{}.{}.npy", pop.name, rec.variable)}});
   }
+  const auto files = connectivity_files(spec);
+  for (const auto& rec : sim.weight_recorders().recordings()) {
+    const auto& pr = net.projections[rec.projection];
+    const std::string stem = files[rec.projection].substr(0, files[rec.projection].size() - 4);
+    recs.push_back({{"projection", pr.name},
+                    {"variable", "weight"},
+                    {"unit", std::string(canonical_unit(
+                                 net.populations[pr.to].model->receptors[pr.receptor].weight_dim))},
+                    {"synapses", comm.is_root() ? json(rec.source.size()) : json(nullptr)},
+                    {"t0_ms", static_cast<double>(rec.first_k) * net.dt},
+                    {"interval_ms", static_cast<double>(rec.interval_steps) * net.dt},
+                    {"samples", rec.samples},
+                    {"file", fmt::format("weights/{}.npy", stem)},
+                    {"synapses_file", fmt::format("weights/{}.synapses.npy", stem)}});
+  }
   s["recordings"] = recs;
   std::vector<uint64_t> per_projection(net.projections.size(), 0);
   for (uint32_t t = 0; t < net.threads; ++t)
     for (uint32_t j = 0; j < net.projections.size(); ++j)
       per_projection[j] += net.shard(t, j).size();
   comm.sum(per_projection);
+  // weight statistics at the end of the run (a plastic projection's weights have moved)
+  const size_t n_proj = net.projections.size();
+  std::vector<double> w_sum(n_proj, 0), w_sq(n_proj, 0), w_lo(n_proj, kInf), w_hi(n_proj, -kInf);
+  for (uint32_t t = 0; t < net.threads; ++t)
+    for (uint32_t j = 0; j < n_proj; ++j) {
+      const Projection& p = net.shard(t, j);
+      if (p.weight.empty()) {
+        if (p.size() == 0) continue;
+        const double w = p.uniform_weight;
+        w_sum[j] += w * static_cast<double>(p.size());
+        w_sq[j] += w * w * static_cast<double>(p.size());
+        w_lo[j] = std::min(w_lo[j], w);
+        w_hi[j] = std::max(w_hi[j], w);
+      } else {
+        for (float wf : p.weight) {
+          const double w = wf;
+          w_sum[j] += w;
+          w_sq[j] += w * w;
+          w_lo[j] = std::min(w_lo[j], w);
+          w_hi[j] = std::max(w_hi[j], w);
+        }
+      }
+    }
+  comm.sum(w_sum);
+  comm.sum(w_sq);
+  comm.min(w_lo);
+  comm.max(w_hi);
   json projs = json::array();
-  for (uint32_t j = 0; j < net.projections.size(); ++j) {
+  for (uint32_t j = 0; j < n_proj; ++j) {
     const auto& pr = net.projections[j];
+    const auto& ps = spec.projections[j];
+    const double n = static_cast<double>(per_projection[j]);
+    json weights = nullptr;
+    if (n > 0) {
+      const double mean = w_sum[j] / n;
+      weights = {{"unit", std::string(canonical_unit(
+                              net.populations[pr.to].model->receptors[pr.receptor].weight_dim))},
+                 {"mean", mean},
+                 {"std", std::sqrt(std::max(0.0, w_sq[j] / n - mean * mean))},
+                 {"min", w_lo[j]},
+                 {"max", w_hi[j]}};
+    }
+    json plasticity = json::array();
+    if (ps.stp.enabled) plasticity.push_back("tsodyks_markram");
+    if (ps.stdp.rule != StdpRule::none) plasticity.push_back(std::string(to_string(ps.stdp.rule)));
     projs.push_back({{"name", pr.name},
                      {"from", net.populations[pr.from].name},
                      {"to", net.populations[pr.to].name},
                      {"synapses", per_projection[j]},
+                     {"plasticity", plasticity},
+                     {"weights_at_end", weights},
                      {"connectivity_file", nullptr}});
   }
   s["projections"] = projs;
@@ -141,7 +201,25 @@ json make_summary(const Simulation& sim) {
                   {"synapses", nsyn},
                   {"min_delay_ms", net.min_delay * net.dt},
                   {"max_delay_ms", net.max_delay * net.dt}};
+  // plastic synapses: their arrays plus the per-neuron plasticity state, per synapse
+  std::vector<uint64_t> plastic = {0, 0, 0};  // synapses, synapse bytes, state bytes
+  for (uint32_t t = 0; t < net.threads; ++t)
+    for (uint32_t j = 0; j < net.projections.size(); ++j) {
+      const Projection& p = net.shard(t, j);
+      if (!p.dynamics) continue;
+      plastic[0] += p.size();
+      plastic[1] += p.synapse_bytes();
+      plastic[2] += p.dynamics->state_bytes();
+    }
+  comm.sum(plastic);
   s["memory"] = {
+      {"plasticity_state_bytes", plastic[2]},
+      {"bytes_per_plastic_synapse",
+       plastic[0] ? json(static_cast<double>(plastic[1] + plastic[2]) / plastic[0])
+                  : json(nullptr)},
+      {"bytes_per_plastic_synapse_note",
+       "weight, target and delay arrays of plastic projections plus their per-neuron traces, "
+       "STP state and post-spike histories, per plastic synapse"},
       {"synapse_bytes", synapse_bytes},
       {"index_bytes", index_bytes},
       {"ring_buffer_bytes", buffer_bytes},
@@ -177,6 +255,16 @@ void write_contents(const Simulation& sim, const fs::path& dir, const json& summ
     const auto& pop = net.populations[rec.population];
     write_npy_matrix(dir / "traces" / fmt::format("{}.{}.npy", pop.name, rec.variable), rec.data,
                      rec.samples, rec.neurons.size());
+  }
+  if (!sim.weight_recorders().empty()) {
+    fs::create_directories(dir / "weights");
+    const auto files = connectivity_files(sim.spec());
+    for (const auto& rec : sim.weight_recorders().recordings()) {
+      const std::string stem = files[rec.projection].substr(0, files[rec.projection].size() - 4);
+      write_npy_matrix_f32(dir / "weights" / (stem + ".npy"), rec.data, rec.samples,
+                           rec.source.size());
+      write_npy_synapses(dir / "weights" / (stem + ".synapses.npy"), rec.source, rec.target);
+    }
   }
   for (const auto& pop : sim.spec().populations) {
     if (pop.positions.empty()) continue;

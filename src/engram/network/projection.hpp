@@ -7,10 +7,13 @@
 // weight) or 10 bytes (own weight and delay), plus 4 bytes per presynaptic neuron for the
 // row offsets.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace engram {
+
+class SynapseDynamics;
 
 struct Projection {
   std::string name;
@@ -24,6 +27,9 @@ struct Projection {
   double uniform_weight = 0;
   uint16_t uniform_delay = 1;
   uint16_t min_delay = 1, max_delay = 1;  // steps
+  // plastic synapses (short-term or spike-timing-dependent): their state; null for static.
+  // A plastic projection stores every synapse's weight.
+  std::shared_ptr<SynapseDynamics> dynamics;
 
   size_t size() const { return target.size(); }
   // Bytes held per synapse (target, weight, delay arrays) and in the row index.

@@ -179,6 +179,12 @@ void Communicator::sum(std::span<uint64_t> values) const {
 void Communicator::sum(std::span<double> values) const {
   ENGRAM_ALLREDUCE(values, MPI_DOUBLE, MPI_SUM);
 }
+void Communicator::max(std::span<double> values) const {
+  ENGRAM_ALLREDUCE(values, MPI_DOUBLE, MPI_MAX);
+}
+void Communicator::min(std::span<double> values) const {
+  ENGRAM_ALLREDUCE(values, MPI_DOUBLE, MPI_MIN);
+}
 void Communicator::max(std::span<int64_t> values) const {
   ENGRAM_ALLREDUCE(values, MPI_INT64_T, MPI_MAX);
 }

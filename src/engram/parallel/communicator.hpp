@@ -36,6 +36,8 @@ class Communicator {
   void sum(std::span<double> values) const;
   void max(std::span<int64_t> values) const;
   void min(std::span<int64_t> values) const;
+  void max(std::span<double> values) const;
+  void min(std::span<double> values) const;
   uint64_t sum(uint64_t v) const;
   double sum(double v) const;
   double max(double v) const;

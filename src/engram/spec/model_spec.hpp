@@ -10,6 +10,7 @@
 
 #include "engram/core/error.hpp"
 #include "engram/models/model.hpp"
+#include "engram/plasticity/rule_spec.hpp"
 
 namespace engram {
 
@@ -30,12 +31,21 @@ struct Distribution {
   double mean() const;
 };
 
+// A phase of the protocol (e.g. train, then test): plasticity scaled by `plasticity`
+// (0 freezes every plastic projection, 1 leaves it as it is) over [start, stop).
+struct PhaseSpec {
+  std::string name;
+  double start = 0, stop = 0;  // ms
+  double plasticity = 1;
+};
+
 struct ProtocolSpec {
   double dt = 0.1;         // ms
   double duration = 1000;  // ms
   uint64_t seed = 1;
   std::string integrator = "auto";
-  uint32_t threads = 1;  // threads of the engine; results do not depend on it
+  uint32_t threads = 1;           // threads of the engine; results do not depend on it
+  std::vector<PhaseSpec> phases;  // back to back from 0; empty: one phase, plasticity 1
 };
 
 enum class CellKind { unspecified, excitatory, inhibitory };
@@ -102,6 +112,8 @@ struct ProjectionSpec {
   // distance-dependent delay: offset + distance / velocity (when velocity > 0)
   double velocity = 0;      // um/ms
   double delay_offset = 0;  // ms
+  StpSpec stp;              // synapse.stp
+  StdpSpec stdp;            // synapse.plasticity
   Origin origin;
 };
 
@@ -133,6 +145,8 @@ struct RecordSpec {
   int state = -1;  // state index when !spikes; kInjectedCurrent: the population's i_stim
   static constexpr int kInjectedCurrent = -2;
   int population = -1;
+  int projection = -1;            // weights of this projection (then population is -1)
+  uint32_t synapses = 0;          // weights: how many, evenly spaced in canonical order; 0: all
   std::vector<uint32_t> neurons;  // empty: all
   double interval = 0;            // ms, state recorders
   double start = 0, stop = kInf;  // ms, recording window

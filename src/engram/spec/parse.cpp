@@ -1,9 +1,11 @@
 #include "engram/spec/parse.hpp"
 
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -62,7 +64,39 @@ ProtocolSpec read_protocol(const toml::table& root, ReadContext& ctx) {
   p.dt = r.quantity("dt", Dim::time, 0.1);
   if (!(p.dt > 0) || p.dt > 10)
     r.fail("dt", fmt::format("must be in (0, 10] ms, got {:g} ms", p.dt));
-  p.duration = r.quantity("duration", Dim::time);
+  // phases run back to back; the duration is their sum unless given (then it must agree)
+  if (r.has("phase")) {
+    r.node("phase");
+    double t = 0;
+    for (auto& [pt, label] : elements(*n->as_table(), "phase", ctx)) {
+      TableReader ph(*pt, "protocol." + label, ctx);
+      PhaseSpec phase;
+      phase.name = ph.string("name", fmt::format("phase{}", p.phases.size()));
+      const double d = ph.quantity("duration", Dim::time);
+      if (!(d > 0)) ph.fail("duration", fmt::format("must be > 0 ms, got {:g} ms", d));
+      phase.plasticity = ph.quantity("plasticity", Dim::none, 1.0);
+      if (!(phase.plasticity >= 0))
+        ph.fail("plasticity",
+                fmt::format("must be >= 0 (a factor on every weight change; 0 freezes), got {:g}",
+                            phase.plasticity));
+      for (const auto& other : p.phases)
+        if (other.name == phase.name)
+          ph.fail("name", fmt::format("phase '{}' is defined twice", phase.name));
+      phase.start = t;
+      t += d;
+      phase.stop = t;
+      ph.finish();
+      p.phases.push_back(phase);
+    }
+    if (p.phases.empty()) r.fail("phase", "expected at least one [[protocol.phase]]");
+    p.duration = r.quantity("duration", Dim::time, t);
+    if (std::fabs(p.duration - t) > 1e-9 * t)
+      r.fail("duration", fmt::format("is {:g} ms but the phases add up to {:g} ms; give one or "
+                                     "make them agree",
+                                     p.duration, t));
+  } else {
+    p.duration = r.quantity("duration", Dim::time);
+  }
   if (!(p.duration > 0)) r.fail("duration", fmt::format("must be > 0 ms, got {:g} ms", p.duration));
   if (p.duration / p.dt > 1e12) r.fail("duration", "is too many time steps");
   int64_t seed = r.integer("seed", 1);
@@ -530,6 +564,98 @@ void check_dale(TableReader& s, const PopulationSpec& pre, const ModelInfo& targ
                                  with_unit(w), how_to_allow));
 }
 
+// One of `choices` for a string key; anything else is an error with "did you mean".
+template <size_t N>
+int choice(TableReader& r, std::string_view key, const std::array<std::string_view, N>& choices,
+           std::string_view fallback) {
+  const std::string v = r.string(key, std::string(fallback));
+  for (size_t i = 0; i < N; ++i)
+    if (choices[i] == v) return static_cast<int>(i);
+  std::string list;
+  for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+  const auto hint = did_you_mean(v, choices);
+  r.fail(key,
+         fmt::format("expected one of {}, got \"{}\"{}", list, v, hint.empty() ? "" : "; " + hint));
+}
+
+// synapse.stp: Tsodyks-Markram short-term plasticity.
+StpSpec read_stp(TableReader& t) {
+  StpSpec stp;
+  stp.enabled = true;
+  choice(t, "model", std::array<std::string_view, 1>{"tsodyks_markram"}, "tsodyks_markram");
+  stp.u = t.quantity("U", Dim::none);
+  if (!(stp.u > 0 && stp.u <= 1)) t.fail("U", fmt::format("must be in (0, 1], got {:g}", stp.u));
+  stp.tau_rec = t.quantity("tau_rec", Dim::time);
+  if (!(stp.tau_rec > 0))
+    t.fail("tau_rec", fmt::format("must be > 0 ms, got {:g} ms", stp.tau_rec));
+  stp.tau_facil = t.quantity("tau_facil", Dim::time, 0.0);
+  if (!(stp.tau_facil >= 0))
+    t.fail("tau_facil",
+           fmt::format("must be >= 0 ms (0: no facilitation), got {:g} ms", stp.tau_facil));
+  t.finish();
+  return stp;
+}
+
+// synapse.plasticity: spike-timing-dependent plasticity. Weight bounds are in the receptor's
+// weight unit; the amplitudes are fractions of w_max.
+StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableReader& synapse) {
+  StdpSpec r;
+  constexpr std::array<std::string_view, 2> rules{"stdp_pair", "stdp_triplet"};
+  r.rule = choice(t, "rule", rules, "") == 0 ? StdpRule::pair : StdpRule::triplet;
+  const bool triplet = r.rule == StdpRule::triplet;
+  auto positive_time = [&](std::string_view key, double fallback) {
+    const double v = t.quantity(key, Dim::time, fallback);
+    if (!(v > 0)) t.fail(key, fmt::format("must be > 0 ms, got {:g} ms", v));
+    return v;
+  };
+  auto non_negative = [&](std::string_view key, std::optional<double> fallback) {
+    const double v = t.quantity(key, Dim::none, fallback);
+    if (!(v >= 0)) t.fail(key, fmt::format("must be >= 0, got {:g}", v));
+    return v;
+  };
+  if (triplet) {
+    // Pfister & Gerstner 2006, visual cortex all-to-all minimal model as defaults for the
+    // time constants of the fast traces (fixed in their fits)
+    r.tau_plus = positive_time("tau_plus", 16.8);
+    r.tau_minus = positive_time("tau_minus", 33.7);
+    r.tau_x = positive_time("tau_x", 101);
+    r.tau_y = positive_time("tau_y", 125);
+    r.a_plus = non_negative("a2_plus", std::nullopt);
+    r.a3_plus = non_negative("a3_plus", std::nullopt);
+    r.a_minus = non_negative("a2_minus", std::nullopt);
+    r.a3_minus = non_negative("a3_minus", std::nullopt);
+  } else {
+    r.tau_plus = positive_time("tau_plus", 20);
+    r.tau_minus = positive_time("tau_minus", 20);
+    r.a_plus = non_negative("a_plus", std::nullopt);
+    r.a_minus = non_negative("a_minus", std::nullopt);
+  }
+  constexpr std::array<std::string_view, 3> deps{"additive", "multiplicative", "power"};
+  r.dependence = static_cast<WeightDependence>(choice(t, "weight_dependence", deps, "additive"));
+  if (r.dependence == WeightDependence::power) {
+    r.mu_plus = non_negative("mu_plus", std::nullopt);
+    r.mu_minus = non_negative("mu_minus", std::nullopt);
+  }
+  constexpr std::array<std::string_view, 2> pairings{"all_to_all", "nearest"};
+  r.pairing = static_cast<Pairing>(choice(t, "pairing", pairings, "all_to_all"));
+  r.w_min = t.quantity("w_min", wdim, 0.0);
+  r.w_max = t.quantity("w_max", wdim);
+  if (!(r.w_max > r.w_min))
+    t.fail("w_max", fmt::format("must be > w_min ({:g}), got {:g}", r.w_min, r.w_max));
+  r.learning_rate = non_negative("learning_rate", 1.0);
+  // the initial weights must lie within the bounds (a normal distribution is clipped)
+  double lo = weight.a, hi = weight.a;
+  if (weight.kind == Distribution::Kind::uniform) hi = weight.b;
+  if (weight.kind == Distribution::Kind::constant || weight.kind == Distribution::Kind::uniform) {
+    if (lo < r.w_min - 1e-12 * std::fabs(r.w_min) || hi > r.w_max + 1e-12 * std::fabs(r.w_max))
+      synapse.fail("weight", fmt::format("initial weights [{:g}, {:g}] lie outside the plasticity "
+                                         "bounds [w_min, w_max] = [{:g}, {:g}]",
+                                         lo, hi, r.w_min, r.w_max));
+  }
+  t.finish();
+  return r;
+}
+
 ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index) {
   ProjectionSpec p;
   p.origin = r.origin();
@@ -587,6 +713,14 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
                                 delay_min(p.delay)));
   if (p.delay.is_constant() && p.delay.a / dt > 60000)
     s.fail("delay", "is longer than 60000 time steps");
+  if (s.has("stp")) {
+    TableReader t = s.subtable("stp");
+    p.stp = read_stp(t);
+  }
+  if (s.has("plasticity")) {
+    TableReader t = s.subtable("plasticity");
+    p.stdp = read_stdp(t, wdim, p.weight, s);
+  }
   s.finish();
   r.finish();
   return p;
@@ -735,10 +869,47 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
   return st;
 }
 
+// [[record]] what = "weights": a projection's weights at an interval (all synapses, or
+// `sample` of them evenly spaced in the canonical order of the connectivity table).
+RecordSpec read_weight_record(TableReader& r, const ModelSpec& m, RecordSpec& rec) {
+  rec.spikes = false;
+  const std::string of = r.string("of");
+  std::vector<std::string> names;
+  for (size_t j = 0; j < m.projections.size(); ++j) {
+    names.push_back(m.projections[j].name);
+    if (m.projections[j].name == of) rec.projection = static_cast<int>(j);
+  }
+  if (rec.projection < 0) {
+    std::string list;
+    for (const auto& nm : names) list += (list.empty() ? "" : ", ") + nm;
+    const auto hint = did_you_mean(of, names);
+    r.fail("of", fmt::format("no projection named '{}' (weights are recorded of a projection; "
+                             "there are: {}){}",
+                             of, list.empty() ? "none" : list, hint.empty() ? "" : "; " + hint));
+  }
+  rec.interval = r.quantity("interval", Dim::time, m.protocol.duration);
+  const double ratio = rec.interval / m.protocol.dt;
+  if (rec.interval <= 0 || std::fabs(ratio - std::round(ratio)) > 1e-6 || std::round(ratio) < 1)
+    r.fail("interval", fmt::format("must be a positive multiple of dt ({:g} ms), got {:g} ms",
+                                   m.protocol.dt, rec.interval));
+  rec.start = r.quantity("start", Dim::time, 0.0);
+  rec.stop = r.quantity("stop", Dim::time, kInf);
+  if (rec.start < 0) r.fail("start", "must be >= 0 ms");
+  if (rec.stop < rec.start) r.fail("stop", "must not be before start");
+  if (r.has("sample")) {
+    const int64_t n = r.integer("sample");
+    if (n < 1 || n > 4'000'000'000LL) r.fail("sample", "must be >= 1 (synapses)");
+    rec.synapses = static_cast<uint32_t>(n);
+  }
+  r.finish();
+  return rec;
+}
+
 RecordSpec read_record(TableReader& r, const ModelSpec& m) {
   RecordSpec rec;
   rec.origin = r.origin();
   std::string what = r.string("what");
+  if (what == "weights") return read_weight_record(r, m, rec);
   rec.population = population_ref(r, "of", m);
   const auto& pop = m.populations[rec.population];
   if (what == "spikes") {

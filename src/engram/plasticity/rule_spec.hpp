@@ -1,0 +1,60 @@
+#pragma once
+// What a plastic synapse does, as plain data: the model file's `synapse.stp` and
+// `synapse.plasticity` tables after validation (units resolved). The engine's runtime state
+// lives in plasticity/synapse_dynamics.hpp.
+#include <cstdint>
+#include <string_view>
+
+namespace engram {
+
+// Tsodyks-Markram short-term plasticity in its event-based form (Tsodyks, Pawelzik &
+// Markram 1998; Maass & Markram 2002): at the n-th spike of a presynaptic neuron the
+// synapse transmits weight·u_n·R_n, with
+//   u_1 = U, R_1 = 1,
+//   u_{n+1} = U + u_n (1 - U) exp(-Δ/tau_facil)        (u ≡ U when tau_facil = 0),
+//   R_{n+1} = 1 - (1 - R_n (1 - u_n)) exp(-Δ/tau_rec),
+// Δ the interval between the spikes. The state depends only on the presynaptic spike train,
+// so it is kept per presynaptic neuron (all synapses of a projection share U and the time
+// constants).
+struct StpSpec {
+  bool enabled = false;
+  double u = 0.5;        // U, utilisation of the first spike, in (0, 1]
+  double tau_rec = 800;  // ms, recovery from depression, > 0
+  double tau_facil = 0;  // ms, decay of facilitation, >= 0 (0: none)
+};
+
+// Spike-timing-dependent plasticity on spike traces.
+//   pair (Song, Miller & Abbott 2000; van Rossum et al. 2000; Gütig et al. 2003):
+//     post spike:  w += a_plus · f+(w) · x_pre       (x_pre: trace of pre spikes, tau_plus)
+//     pre spike:   w -= a_minus · f-(w) · y_post     (y_post: trace of post spikes, tau_minus)
+//   triplet (Pfister & Gerstner 2006):
+//     post spike:  w += f+(w) · r1 · (a2_plus + a3_plus · o2(t-ε))   r1: tau_plus, o2: tau_y
+//     pre spike:   w -= f-(w) · o1 · (a2_minus + a3_minus · r2(t-ε)) o1: tau_minus, r2: tau_x
+//   weight dependence: additive f+ = f- = w_max; multiplicative (soft bounds)
+//   f+ = w_max - w, f- = w - w_min; power (Gütig) f+ = w_max^(1-mu_plus) (w_max - w)^mu_plus,
+//   f- = w_max^(1-mu_minus) (w - w_min)^mu_minus. Weights are kept in [w_min, w_max].
+//   pairing: all_to_all (a trace jumps by 1 at each spike) or nearest (it is reset to 1).
+// Spike times are the somatic spike times of both neurons: Δt = t_post - t_pre, the
+// transmission delay does not enter the rule. At equal steps the pre spike comes first.
+enum class StdpRule { none, pair, triplet };
+enum class WeightDependence { additive, multiplicative, power };
+enum class Pairing { all_to_all, nearest };
+
+struct StdpSpec {
+  StdpRule rule = StdpRule::none;
+  WeightDependence dependence = WeightDependence::additive;
+  Pairing pairing = Pairing::all_to_all;
+  double tau_plus = 20, tau_minus = 20;    // ms
+  double tau_x = 101, tau_y = 125;         // ms, triplet only
+  double a_plus = 0.01, a_minus = 0.0105;  // pair; triplet: a2_plus, a2_minus
+  double a3_plus = 0, a3_minus = 0;        // triplet only
+  double mu_plus = 0, mu_minus = 0;        // power dependence
+  double w_min = 0, w_max = 1;             // the receptor's weight unit
+  double learning_rate = 1;                // scales every change (0: frozen)
+};
+
+constexpr std::string_view to_string(StdpRule r) {
+  return r == StdpRule::pair ? "stdp_pair" : r == StdpRule::triplet ? "stdp_triplet" : "none";
+}
+
+}  // namespace engram

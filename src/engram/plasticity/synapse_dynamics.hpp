@@ -1,0 +1,95 @@
+#pragma once
+// Runtime state of a projection's plastic synapses (one per shard, so one per thread):
+// short-term plasticity per presynaptic neuron, spike-timing-dependent plasticity with
+// traces per presynaptic neuron and a short spike history per postsynaptic neuron.
+//
+// Why this layout: a plastic synapse then stores only its target and its weight (8 bytes,
+// plus 2 for its own delay), as a static one with its own weight does. Potentiation is
+// applied lazily, as NEST does: the post spikes that a synapse has not yet seen are applied
+// in time order when its presynaptic neuron next fires, or when the shard is brought up to
+// date (flush) for a weight recording, before the history is trimmed, and at the end of the
+// run. The operations on each weight are the same, in the same order, as if every post
+// spike had walked the incoming synapses at once, so the weights are the same as with an
+// eager update whichever way the work is split.
+//
+// Everything here is touched only by the thread that owns the shard's targets: the
+// presynaptic state is a private copy per shard (every shard sees every presynaptic spike
+// and updates its copy identically), the histories are those of the shard's own targets.
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engram/engine/ring_buffer.hpp"
+#include "engram/network/projection.hpp"
+#include "engram/plasticity/rule_spec.hpp"
+
+namespace engram {
+
+class SynapseDynamics {
+ public:
+  // A shard of a projection from n_pre neurons onto the targets [post_lo, post_hi).
+  SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, double dt, uint32_t n_pre,
+                  uint32_t post_lo, uint32_t post_hi);
+
+  bool has_stdp() const { return stdp_.rule != StdpRule::none; }
+  bool has_stp() const { return stp_.enabled; }
+  const StdpSpec& stdp() const { return stdp_; }
+
+  // Presynaptic neuron `pre` fired at step s: brings its synapses up to date (pending
+  // potentiation), transmits weight · (STP factor) into the target slots s + delay, then
+  // applies depression. `scale` multiplies every weight change (protocol phase).
+  void on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale);
+  // The shard's own target `post` fired at step s; called after the step's pre spikes.
+  void on_post_spike(uint32_t post, int64_t s);
+  // Applies every post spike before step `until` to every synapse and trims the histories.
+  void flush(Projection& pr, int64_t until, double scale);
+  // Steps between automatic flushes (bounds the history memory).
+  int64_t flush_interval() const { return flush_every_; }
+
+  // Bytes of per-neuron state and spike history (not per synapse).
+  size_t state_bytes() const;
+
+ private:
+  struct PostSpike {
+    int64_t step;
+    double y1;         // o1 (pair: y_post) just after the spike
+    double y2;         // o2 just after the spike (triplet)
+    double y2_before;  // o2 just before it (triplet: o2(t-ε))
+  };
+  // exp(-n·dt/tau) for whole steps n: a table up to a few tens of tau (the same values
+  // std::exp gives, looked up; the exp per synapse and spike dominated the plastic run)
+  struct Decay {
+    double tau = 1, dt = 0.1;
+    std::vector<double> table;
+    void init(double tau_ms, double dt_ms);
+    double operator()(int64_t steps) const {
+      return steps < static_cast<int64_t>(table.size())
+                 ? table[static_cast<size_t>(steps)]
+                 : std::exp(-static_cast<double>(steps) * dt / tau);
+    }
+  };
+  void potentiate_from(float& w, uint32_t post, uint32_t pre, int64_t from, int64_t until,
+                       double scale) const;
+  inline double grow(double w, double dw) const;    // potentiation by dw (before the dependence)
+  inline double shrink(double w, double dw) const;  // depression by dw
+
+  StpSpec stp_;
+  StdpSpec stdp_;
+  double dt_;
+  uint32_t post_lo_;
+  int64_t flush_every_;
+  // per presynaptic neuron
+  std::vector<int64_t> last_;     // step of the last spike, -1: none yet
+  std::vector<int64_t> applied_;  // post spikes before this step are applied to its synapses
+  std::vector<double> x1_, x2_;   // traces just after the last spike (x1: tau_plus, x2: tau_x)
+  std::vector<double> u_, r_;     // STP: u and R of the last spike
+  Decay decay_plus_, decay_minus_, decay_x_, decay_y_, decay_rec_, decay_facil_;
+  // per own target: its spikes not yet applied to every synapse, and (compact, for the
+  // common case of none) the step and traces of its last spike
+  std::vector<std::vector<PostSpike>> history_;
+  std::vector<int64_t> post_last_;
+  std::vector<double> post_y1_;
+};
+
+}  // namespace engram
