@@ -49,6 +49,9 @@ CASES = [
     # (name, model file, extra args)
     ("brunel_ai", "examples/brunel_ai.toml", ["--duration", "300 ms"]),
     ("coba", "examples/coba.toml", ["--duration", "200 ms"]),
+    # plastic synapses: the weights (recorded and final, in the connectivity) too
+    ("coba_stdp", "examples/coba_stdp.toml",
+     ["--duration", "300 ms", "--set", "record.3.interval=100 ms"]),
     ("spatial_sheet", "examples/spatial_sheet.toml", ["--duration", "100 ms"]),
     ("stimulation_protocols", "examples/stimulation_protocols.toml", []),
 ]
