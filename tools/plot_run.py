@@ -78,6 +78,8 @@ def load_traces(run_dir, summary):
     """[(recording dict, 2-D samples x neurons array)] for every recording."""
     traces = []
     for i, rec in enumerate(summary.get("recordings") or []):
+        if "projection" in rec:
+            continue  # weights: load_weights
         where = os.path.join(run_dir, f"summary.json recordings[{i}]")
         data, path = load_npy(run_dir, field(rec, "file", where), "a trace array")
         if data.ndim == 1:
@@ -87,6 +89,59 @@ def load_traces(run_dir, summary):
             raise InputError(f"{path}: expected shape (samples, {len(neurons or [])}), got {data.shape}")
         traces.append((rec, data))
     return traces
+
+
+def load_weights(run_dir, summary):
+    """[(recording dict, 2-D samples x synapses array)] for every weight recording."""
+    out = []
+    for i, rec in enumerate(summary.get("recordings") or []):
+        if "projection" not in rec:
+            continue
+        where = os.path.join(run_dir, f"summary.json recordings[{i}]")
+        data, path = load_npy(run_dir, field(rec, "file", where), "a weight array")
+        if data.ndim != 2:
+            raise InputError(f"{path}: expected shape (samples, synapses), got {data.shape}")
+        out.append((rec, data))
+    return out
+
+
+def plot_weights(summary, weights, out_path):
+    """Per weight recording: the histogram at the first and last sample, and the mean
+    (with its standard deviation and a few single synapses) over time."""
+    fig, axes = plt.subplots(len(weights), 2, figsize=(11, 2.8 * len(weights) + 0.8),
+                             squeeze=False)
+    for (ax_h, ax_t), (rec, data) in zip(axes, weights):
+        unit = rec.get("unit") or ""
+        name = rec.get("projection", "?")
+        if data.shape[0] == 0 or data.shape[1] == 0:
+            ax_h.set_title(f"{name}: no samples", fontsize="medium", loc="left")
+            continue
+        lo, hi = float(np.min(data)), float(np.max(data))
+        if hi <= lo:
+            hi = lo + 1.0
+        bins = np.linspace(lo, hi, 41)
+        t0 = float(rec.get("t0_ms") or 0.0)
+        interval = float(rec.get("interval_ms") or 1.0)
+        t = t0 + interval * np.arange(data.shape[0])
+        ax_h.hist(data[0], bins=bins, alpha=0.5, label=f"t = {t[0]:g} ms")
+        ax_h.hist(data[-1], bins=bins, alpha=0.6, label=f"t = {t[-1]:g} ms")
+        ax_h.set_xlabel(f"weight ({unit})" if unit else "weight")
+        ax_h.set_ylabel("synapses")
+        ax_h.set_title(f"{name}: {data.shape[1]} synapses", fontsize="medium", loc="left")
+        ax_h.legend(fontsize="x-small", frameon=False)
+        mean, sd = data.mean(axis=1), data.std(axis=1)
+        for j in range(min(data.shape[1], 5)):
+            ax_t.plot(t, data[:, j], lw=0.6, alpha=0.6)
+        ax_t.plot(t, mean, color="k", lw=1.6, label="mean")
+        ax_t.fill_between(t, mean - sd, mean + sd, color="k", alpha=0.15, label="± sd")
+        ax_t.set_xlabel("time (ms)")
+        ax_t.set_ylabel(f"weight ({unit})" if unit else "weight")
+        ax_t.legend(fontsize="x-small", frameon=False)
+        for ax in (ax_h, ax_t):
+            ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title(summary))
+    fig.tight_layout()
+    return save_atomic(fig, out_path)
 
 
 def save_atomic(fig, path):
@@ -201,6 +256,7 @@ def main(argv=None):
         # Load and check everything before drawing, so bad input writes nothing.
         spike_sets = load_spike_sets(args.run_dir, summary)
         traces = load_traces(args.run_dir, summary)
+        weights = load_weights(args.run_dir, summary)
     except InputError as e:
         print(f"plot_run: error: {e}", file=sys.stderr)
         return 2
@@ -216,6 +272,8 @@ def main(argv=None):
         print(plot_traces(summary, traces, os.path.join(args.run_dir, "traces.png")))
     else:
         print("plot_run: no recordings; traces.png not written", file=sys.stderr)
+    if weights:
+        print(plot_weights(summary, weights, os.path.join(args.run_dir, "weights.png")))
     return 0
 
 

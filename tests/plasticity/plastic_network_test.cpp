@@ -245,13 +245,15 @@ TEST(PlasticNetwork, BadPlasticityInputNamesTheKey) {
   expect_input_error(with("[projection.synapse.plasticity]\nrule = \"stdp_pair\"\n"
                           "a_plus = 0.01\na_minus = 0.01\nw_max = \"0.2 mV\"\n"),
                      "outside the plasticity bounds");
-  expect_input_error(with("[projection.synapse.plasticity]\nrule = \"stdp_pair\"\n"
-                          "a_plus = 0.01\na_minus = 0.01\nw_max = \"1 mV\"\ntau_pluss = \"1 ms\"\n"),
-                     "tau_pluss");
+  expect_input_error(
+      with("[projection.synapse.plasticity]\nrule = \"stdp_pair\"\n"
+           "a_plus = 0.01\na_minus = 0.01\nw_max = \"1 mV\"\ntau_pluss = \"1 ms\"\n"),
+      "tau_pluss");
   expect_input_error(with("[projection.synapse.stp]\nU = 1.5\ntau_rec = \"100 ms\"\n"),
                      "must be in (0, 1]");
   expect_input_error(with("[projection.synapse.stp]\nU = 0.5\n"), "tau_rec");
-  std::string bad_record = plastic_model(kPair) + "\n[[record]]\nwhat = \"weights\"\nof = \"plastik\"\n";
+  std::string bad_record =
+      plastic_model(kPair) + "\n[[record]]\nwhat = \"weights\"\nof = \"plastik\"\n";
   expect_input_error(bad_record, "did you mean 'plastic'");
   std::string bad_phase = plastic_model(kPair, "[[protocol.phase]]\nduration = \"1 s\"\n");
   expect_input_error(bad_phase, "the phases add up to 1000 ms");

@@ -110,6 +110,37 @@ class PlotRunTest(unittest.TestCase):
             for path in expected:
                 os.replace(path, os.path.join(os.environ["KEEP_PLOTS"], os.path.basename(path)))
 
+    def add_weights(self, run, shape=(6, 300)):
+        os.makedirs(os.path.join(run, "weights"), exist_ok=True)
+        w = np.random.default_rng(2).uniform(0, 12, shape).astype("<f4")
+        np.save(os.path.join(run, "weights/exc-to-exc.npy"), w)
+        with open(os.path.join(run, "summary.json")) as f:
+            summary = json.load(f)
+        summary["recordings"].append({"projection": "exc->exc", "variable": "weight", "unit": "nS",
+                                      "synapses": shape[1], "t0_ms": 0.0, "interval_ms": 100.0,
+                                      "samples": shape[0], "file": "weights/exc-to-exc.npy"})
+        with open(os.path.join(run, "summary.json"), "w") as f:
+            json.dump(summary, f)
+
+    def test_weight_recordings_get_their_own_plot(self):
+        run = make_run(self.tmp)
+        self.add_weights(run)
+        result = run_plot(run)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        expected = [os.path.join(run, n) for n in ("raster.png", "traces.png", "weights.png")]
+        self.assertEqual(result.stdout.split(), expected)
+        for path in expected:
+            self.assert_png(path)
+        self.assert_no_temp_files(run)
+
+    def test_bad_weight_array(self):
+        run = make_run(self.tmp)
+        self.add_weights(run)
+        np.save(os.path.join(run, "weights/exc-to-exc.npy"), np.zeros(5))
+        result = run_plot(run)
+        self.assert_input_error(result, "exc-to-exc.npy")
+        self.assertFalse(os.path.exists(os.path.join(run, "raster.png")))
+
     def test_nothing_recorded_writes_nothing(self):
         run = make_run(self.tmp, spikes=False, recordings=False)
         result = run_plot(run)
