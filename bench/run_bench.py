@@ -277,7 +277,7 @@ def main():
             f"  build it first: cmake -S {ROOT} -B {ROOT}/build -G Ninja && "
             f"ninja -C {ROOT}/build engram_cli   (or pass --engram PATH)")
     for n in args.nets:
-        f = os.path.join(ROOT, "examples", f"{n}.toml")
+        f = os.path.join(ROOT, "examples", f"{EXAMPLE[n]}.toml")
         if not os.path.isfile(f):
             die(f"model file missing: {f}")
 

@@ -219,6 +219,49 @@ interval = "0.1 ms"
   EXPECT_LT(v.back(), 0.5 * 5 * 0.75) << "depressed well below 5 undepressed jumps";
 }
 
+void expect_input_error(const std::string& model, const std::string& fragment);
+
+TEST(PlasticNetwork, DopamineFromAPopulationGatesTheChange) {
+  // the same spikes with and without dopamine releases: only with them do weights move, and
+  // the result is the same on two threads
+  const std::string rule = R"([projection.synapse.plasticity]
+rule = "stdp_dopamine"
+a_plus = 0.01
+a_minus = 0.012
+tau_c = "1 s"
+w_max = "1 mV"
+dopamine = { from = "da", tau = "200 ms", amount = 0.5 }
+)";
+  auto with_da = [&](const std::string& times) {
+    std::string m = plastic_model(rule);
+    m += "\n[[population]]\nname = \"da\"\nsize = 1\nmodel = \"spike_source\"\nspike_times = [" +
+         times + "]\n";
+    return m;
+  };
+  auto quiet = test::run_model(with_da(""));
+  auto rewarded = test::run_model(with_da("\"500 ms\", \"1200 ms\", \"1900 ms\""));
+  auto rewarded2 =
+      test::run_model(with_da("\"500 ms\", \"1200 ms\", \"1900 ms\""), {{"protocol.threads", "2"}});
+  const auto q = gather_connections(quiet->network(), 0);
+  const auto r = gather_connections(rewarded->network(), 0);
+  const auto r2 = gather_connections(rewarded2->network(), 0);
+  double moved = 0;
+  for (size_t k = 0; k < q.size(); ++k) {
+    EXPECT_EQ(q.weight[k], 0.5);
+    EXPECT_EQ(r.weight[k], r2.weight[k]);
+    moved = std::max(moved, std::fabs(r.weight[k] - 0.5));
+  }
+  EXPECT_GT(moved, 1e-3);
+  expect_input_error(plastic_model(R"([projection.synapse.plasticity]
+rule = "stdp_dopamine"
+a_plus = 0.01
+a_minus = 0.012
+w_max = "1 mV"
+dopamine = { from = "dopa" }
+)"),
+                     "no population named 'dopa'");
+}
+
 void expect_input_error(const std::string& model, const std::string& fragment) {
   try {
     test::spec_from(model);

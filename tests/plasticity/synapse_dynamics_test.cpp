@@ -28,7 +28,7 @@ struct Bench {
       for (uint32_t j = 0; j < n_post; ++j) pr.target.push_back(j);
     pr.weight.assign(static_cast<size_t>(n_pre) * n_post, static_cast<float>(w0));
     pr.uniform_delay = 1;
-    dyn = std::make_unique<SynapseDynamics>(stp, stdp, dt, n_pre, 0, n_post);
+    dyn = std::make_unique<SynapseDynamics>(stp, stdp, dt, n_pre, 0, n_post, pr.target.size());
   }
   // What the pre spike of step s delivered to target j (then cleared).
   double take(int64_t s, uint32_t j) {
@@ -295,6 +295,79 @@ TEST(TsodyksMarkram, RecoversAfterAPause) {
   // 2 s later: R = 1 - (1 - R1 (1 - U)) e^{-2000/800}
   b.dyn->on_pre_spike(b.pr, b.inputs, 0, 20000, 1.0);
   EXPECT_NEAR(b.take(20000, 0), 0.5 * (1 - 0.5 * std::exp(-2000.0 / 800)), 1e-7);
+}
+
+}  // namespace
+}  // namespace engram
+
+namespace engram {
+namespace {
+
+StdpSpec dopamine_rule() {
+  StdpSpec r = pair_rule();
+  r.rule = StdpRule::dopamine;
+  r.tau_c = 1000;
+  r.tau_d = 200;
+  r.dopamine_amount = 0.5;
+  r.w_min = 0;
+  r.w_max = 1;
+  r.a_plus = 1e-4;
+  r.a_minus = 1.5e-4;
+  return r;
+}
+
+// Izhikevich (2007): a pre-post pairing leaves an eligibility trace c; a dopamine release a
+// second later converts what is left of it into a weight change, w_max ∫ c(t) d(t) dt.
+TEST(StdpDopamine, DelayedRewardConvertsTheEligibilityTrace) {
+  const StdpSpec r = dopamine_rule();
+  Bench b(1, 1, 0.5, {}, r);
+  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 1000, 1.0);  // 100 ms
+  b.dyn->on_post_spike(0, 1100);                      // 110 ms
+  b.dyn->on_dopamine(11100, 1);                       // 1110 ms: the reward, 1 s later
+  b.dyn->flush(b.pr, 31100, 1.0);                     // 3110 ms
+  const double c0 = r.a_plus * std::exp(-10.0 / r.tau_plus);
+  const double tau_s = 1.0 / (1.0 / r.tau_c + 1.0 / r.tau_d);
+  const double expected = r.w_max * c0 * std::exp(-1000.0 / r.tau_c) * r.dopamine_amount * tau_s *
+                          (1 - std::exp(-2000.0 / tau_s));
+  EXPECT_NEAR(b.pr.weight[0] - 0.5, expected, 1e-7);
+  EXPECT_GT(expected, 1e-3);  // the pairing did something measurable
+  EXPECT_NEAR(b.dyn->eligibility()[0], c0 * std::exp(-3000.0 / r.tau_c), 1e-9);
+}
+
+TEST(StdpDopamine, NoDopamineNoChangeAndAnUnpairedRewardDoesNothing) {
+  const StdpSpec r = dopamine_rule();
+  Bench b(1, 1, 0.5, {}, r);
+  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 1000, 1.0);
+  b.dyn->on_post_spike(0, 1100);
+  b.dyn->flush(b.pr, 31100, 1.0);
+  EXPECT_EQ(b.pr.weight[0], 0.5f);  // no dopamine: the weight never moves
+  Bench q(1, 1, 0.5, {}, r);
+  q.dyn->on_dopamine(500, 1);
+  q.dyn->on_pre_spike(q.pr, q.inputs, 0, 1000, 1.0);  // no post spike: c = 0
+  q.dyn->flush(q.pr, 31100, 1.0);
+  EXPECT_EQ(q.pr.weight[0], 0.5f);
+}
+
+TEST(StdpDopamine, TonicBaselineAndReleasesInPieces) {
+  StdpSpec r = dopamine_rule();
+  r.baseline = 0.01;
+  const double tau_s = 1.0 / (1.0 / r.tau_c + 1.0 / r.tau_d);
+  Bench b(1, 1, 0.5, {}, r);
+  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 0, 1.0);
+  b.dyn->on_post_spike(0, 50);    // 5 ms: c0 at 5 ms
+  b.dyn->on_dopamine(2050, 2);    // 205 ms: two dopamine neurons fire
+  b.dyn->flush(b.pr, 3000, 1.0);  // an update in between changes nothing
+  b.dyn->on_dopamine(4050, 1);    // 405 ms
+  b.dyn->flush(b.pr, 6050, 1.0);  // 605 ms; a flush in between must not change anything
+  const double c0 = r.a_plus * std::exp(-5.0 / r.tau_plus);
+  // closed form over [5, 605] ms: baseline all along, pulses from 205 and 405 ms
+  auto ec = [&](double t) { return std::exp(-t / r.tau_c); };
+  double dw = r.baseline * r.tau_c * (1 - ec(600));
+  const double d1 = 2 * r.dopamine_amount;
+  dw += ec(200) * d1 * tau_s * (1 - std::exp(-200 / tau_s));
+  const double d2 = d1 * std::exp(-200 / r.tau_d) + r.dopamine_amount;
+  dw += ec(400) * d2 * tau_s * (1 - std::exp(-200 / tau_s));
+  EXPECT_NEAR(b.pr.weight[0] - 0.5, r.w_max * c0 * dw, 1e-7);
 }
 
 }  // namespace

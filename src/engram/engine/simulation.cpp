@@ -67,8 +67,14 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
   const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
   for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin, net_.threads);
-  for (uint32_t j = 0; j < spec_.projections.size(); ++j)
-    if (spec_.projections[j].stdp.rule != StdpRule::none) plastic_.push_back(j);
+  for (uint32_t j = 0; j < spec_.projections.size(); ++j) {
+    const auto& stdp = spec_.projections[j].stdp;
+    if (stdp.rule != StdpRule::none) plastic_.push_back(j);
+    if (stdp.dopamine_population >= 0) {
+      dopamine_sources_.resize(spec_.populations.size(), 0);
+      dopamine_sources_[stdp.dopamine_population] = 1;
+    }
+  }
   // post-spike histories are trimmed this often (bounds their memory; results do not
   // depend on it)
   flush_every_ = std::max<int64_t>(1, std::llround(500.0 / spec_.protocol.dt));
@@ -86,13 +92,16 @@ double Simulation::plasticity_scale(int64_t s) const {
 }
 
 void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
-                                       std::vector<size_t>& at) {
+                                       std::vector<size_t>& at,
+                                       const std::vector<uint32_t>& dopamine_spikes) {
   const uint32_t own = net_.partition_of(thread);
   for (uint32_t j : plastic_) {
     Projection& pr = net_.shard(thread, j);
     const auto& list = fired_[parity][own][pr.to];
     for (size_t c = at[pr.to]; c < list.size() && list[c].step == s; ++c)
       pr.dynamics->on_post_spike(list[c].neuron, s);
+    const int da = spec_.projections[j].stdp.dopamine_population;
+    if (da >= 0 && dopamine_spikes[da] > 0) pr.dynamics->on_dopamine(s, dopamine_spikes[da]);
   }
   for (uint32_t j : plastic_) {
     const auto& list = fired_[parity][own][net_.projections[j].to];
@@ -122,8 +131,10 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
   const bool plasticity = !plastic_.empty() || !weights_.empty();
   auto& post_cursor = post_cursor_[thread];
   post_cursor.assign(n_pops, 0);
+  std::vector<uint32_t> dopamine_spikes;  // per population, in the current step
   for (int64_t s = first; s < end; ++s) {
     const double scale = plastic_.empty() ? 1.0 : plasticity_scale(s);
+    if (!dopamine_sources_.empty()) dopamine_spikes.assign(n_pops, 0);
     for (uint32_t p = 0; p < n_pops; ++p) {
       const Population& src = net_.populations[p];
       for (uint32_t u = 0; u < n_parts; ++u) {
@@ -131,6 +142,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         size_t& c = cursor[u * n_pops + p];
         for (; c < list.size() && list[c].step == s; ++c) {
           const uint32_t neuron = list[c].neuron;
+          if (!dopamine_sources_.empty() && dopamine_sources_[p]) ++dopamine_spikes[p];
           for (uint32_t pj : src.outgoing) {
             Projection& pr = net_.shard(thread, pj);
             Population& dst = net_.populations[pr.to];
@@ -163,7 +175,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         }
       }
     }
-    if (plasticity) plasticity_after_step(thread, s, parity, post_cursor);
+    if (plasticity) plasticity_after_step(thread, s, parity, post_cursor, dopamine_spikes);
   }
 }
 

@@ -61,7 +61,8 @@ class Simulation {
   // Plasticity of thread t's shards for the spikes of step s, after they were delivered:
   // the step's own post spikes enter the histories; weights are brought up to date and
   // sampled at sampling points and phase boundaries.
-  void plasticity_after_step(uint32_t thread, int64_t s, int parity, std::vector<size_t>& at);
+  void plasticity_after_step(uint32_t thread, int64_t s, int parity, std::vector<size_t>& at,
+                             const std::vector<uint32_t>& dopamine_spikes);
   // The factor on weight changes at step s (the protocol phase's `plasticity`).
   double plasticity_scale(int64_t s) const;
   // Throws RuntimeFailure if a neuron of the thread's ranges has diverged.
@@ -74,7 +75,9 @@ class Simulation {
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
   WeightRecorders weights_;
-  std::vector<uint32_t> plastic_;  // projections with spike-timing-dependent plasticity
+  std::vector<uint32_t> plastic_;
+  std::vector<uint8_t> dopamine_sources_;  // per population: releases dopamine (or empty)  //
+                                           // projections with spike-timing-dependent plasticity
   int64_t flush_every_ = 1;
   std::vector<int64_t> phase_starts_;  // steps where a protocol phase begins (after the first)
   std::vector<std::vector<size_t>> post_cursor_;  // per thread and population: own spikes seen

@@ -436,8 +436,8 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
       for (float& w : pr.weight)
         w = static_cast<float>(std::clamp<double>(w, ps.stdp.w_min, ps.stdp.w_max));
     }
-    pr.dynamics = std::make_shared<SynapseDynamics>(ps.stp, ps.stdp, dt, n_pre, lo,
-                                                    std::min(hi, m.populations[ps.to].size));
+    pr.dynamics = std::make_shared<SynapseDynamics>(
+        ps.stp, ps.stdp, dt, n_pre, lo, std::min(hi, m.populations[ps.to].size), pr.target.size());
   }
   return pr;
 }

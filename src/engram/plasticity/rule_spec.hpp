@@ -36,7 +36,11 @@ struct StpSpec {
 //   pairing: all_to_all (a trace jumps by 1 at each spike) or nearest (it is reset to 1).
 // Spike times are the somatic spike times of both neurons: Δt = t_post - t_pre, the
 // transmission delay does not enter the rule. At equal steps the pre spike comes first.
-enum class StdpRule { none, pair, triplet };
+//   dopamine-modulated (Izhikevich 2007; NEST stdp_dopamine_synapse): the pair rule's changes
+//     go to an eligibility trace c (decay tau_c) instead of the weight, and
+//     dw/dt = w_max · c · d(t) / ms, d = baseline + dopamine_amount per spike of the dopamine
+//     population, decaying with tau_d (volume transmission: one concentration for all).
+enum class StdpRule { none, pair, triplet, dopamine };
 enum class WeightDependence { additive, multiplicative, power };
 enum class Pairing { all_to_all, nearest };
 
@@ -51,10 +55,17 @@ struct StdpSpec {
   double mu_plus = 0, mu_minus = 0;        // power dependence
   double w_min = 0, w_max = 1;             // the receptor's weight unit
   double learning_rate = 1;                // scales every change (0: frozen)
+  // dopamine-modulated
+  int dopamine_population = -1;
+  double tau_c = 1000, tau_d = 200;  // ms
+  double dopamine_amount = 0.5, baseline = 0;
 };
 
 constexpr std::string_view to_string(StdpRule r) {
-  return r == StdpRule::pair ? "stdp_pair" : r == StdpRule::triplet ? "stdp_triplet" : "none";
+  return r == StdpRule::pair       ? "stdp_pair"
+         : r == StdpRule::triplet  ? "stdp_triplet"
+         : r == StdpRule::dopamine ? "stdp_dopamine"
+                                   : "none";
 }
 
 }  // namespace engram

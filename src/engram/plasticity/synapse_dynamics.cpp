@@ -6,7 +6,8 @@
 namespace engram {
 
 SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, double dt,
-                                 uint32_t n_pre, uint32_t post_lo, uint32_t post_hi)
+                                 uint32_t n_pre, uint32_t post_lo, uint32_t post_hi,
+                                 size_t n_synapses)
     : stp_(stp), stdp_(stdp), dt_(dt), post_lo_(post_lo) {
   // half a second of post spikes at most between flushes: a few entries per neuron at
   // cortical rates, while a flush (one pass over the synapses) stays rare
@@ -23,6 +24,11 @@ SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, doubl
     x1_.assign(n_pre, 0.0);
     decay_plus_.init(stdp_.tau_plus, dt);
     decay_minus_.init(stdp_.tau_minus, dt);
+    if (stdp_.rule == StdpRule::dopamine) {
+      eligibility_.assign(n_synapses, 0.0f);
+      decay_c_.init(stdp_.tau_c, dt);
+      decay_d_.init(stdp_.tau_d, dt);
+    }
     if (stdp_.rule == StdpRule::triplet) {
       x2_.assign(n_pre, 0.0);
       decay_x_.init(stdp_.tau_x, dt);
@@ -31,6 +37,9 @@ SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, doubl
     history_.resize(post_hi - post_lo);
     post_last_.assign(post_hi - post_lo, -1);
     post_y1_.assign(post_hi - post_lo, 0.0);
+    recent_step_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, -1);
+    if (stdp_.rule == StdpRule::triplet)
+      recent_y2_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, 0.0);
   }
 }
 
@@ -75,24 +84,103 @@ inline double SynapseDynamics::shrink(double w, double dw) const {
   return std::clamp(w, stdp_.w_min, stdp_.w_max);
 }
 
+template <class F>
+void SynapseDynamics::each_post_spike(uint32_t i, int64_t from, int64_t until, F&& f) const {
+  // usually the spikes since `from` are among the last few, kept beside each other for all
+  // targets (the history itself is one more cache miss per synapse)
+  const int64_t* recent = &recent_step_[static_cast<size_t>(i) * kRecent];
+  int n = 0;
+  while (n < kRecent && recent[n] >= from) ++n;
+  if (n < kRecent) {
+    const double* y2b =
+        stdp_.rule == StdpRule::triplet ? &recent_y2_[static_cast<size_t>(i) * kRecent] : nullptr;
+    for (int k = n - 1; k >= 0; --k)
+      if (recent[k] < until) f(recent[k], y2b ? y2b[k] : 0.0);
+  } else {
+    const auto& h = history_[i];
+    auto first = h.end();
+    while (first != h.begin() && (first - 1)->step >= from) --first;
+    for (auto it = first; it != h.end() && it->step < until; ++it) f(it->step, it->y2_before);
+  }
+}
+
 void SynapseDynamics::potentiate_from(float& w, uint32_t post, uint32_t pre, int64_t from,
                                       int64_t until, double scale) const {
   // callers check first that there is a presynaptic trace and a post spike since `from`
   const int64_t last = last_[pre];
-  const auto& h = history_[post - post_lo_];
   double wd = w;
-  bool changed = false;
-  for (const PostSpike& e : h) {
-    if (e.step < from) continue;
-    if (e.step >= until) break;
-    const double x = x1_[pre] * decay_plus_(e.step - last);
+  each_post_spike(post - post_lo_, from, until, [&](int64_t step, double y2_before) {
+    const double x = x1_[pre] * decay_plus_(step - last);
     const double dw = stdp_.rule == StdpRule::triplet
-                          ? x * (stdp_.a_plus + stdp_.a3_plus * e.y2_before)
+                          ? x * (stdp_.a_plus + stdp_.a3_plus * y2_before)
                           : stdp_.a_plus * x;
     wd = grow(wd, dw * scale);
-    changed = true;
+  });
+  w = static_cast<float>(wd);
+}
+
+double SynapseDynamics::dopamine_integral(int64_t from, int64_t until) const {
+  // ∫ e^{-(t-from)/tau_c} d(t) dt over [from, until], d = baseline + the decaying pulses,
+  // piecewise between dopamine releases (closed form on each piece)
+  const double tau_c = stdp_.tau_c, tau_d = stdp_.tau_d;
+  const double tau_s = 1.0 / (1.0 / tau_c + 1.0 / tau_d);
+  auto it = std::upper_bound(dopamine_.begin(), dopamine_.end(), from,
+                             [](int64_t t, const Release& r) { return t < r.step; });
+  double pulses = 0;  // d - baseline at `from`
+  if (it != dopamine_.begin()) {
+    const Release& r = *(it - 1);
+    pulses = r.level * decay_d_(from - r.step);
   }
-  if (changed) w = static_cast<float>(wd);
+  double total = 0, c = 1;  // c: e^{-(u-from)/tau_c} at the piece's start u
+  int64_t u = from;
+  while (u < until) {
+    const int64_t v = (it != dopamine_.end() && it->step < until) ? it->step : until;
+    const double len = static_cast<double>(v - u) * dt_;
+    total += c * (stdp_.baseline * tau_c * (1 - std::exp(-len / tau_c)) +
+                  pulses * tau_s * (1 - std::exp(-len / tau_s)));
+    c *= decay_c_(v - u);
+    pulses *= decay_d_(v - u);
+    if (v < until) {
+      pulses = it->level;  // the release at v (its level includes what was left)
+      ++it;
+    }
+    u = v;
+  }
+  return total;
+}
+
+void SynapseDynamics::catch_up_dopamine(float& w, float& c, uint32_t post, uint32_t pre,
+                                        int64_t from, int64_t until, double scale) const {
+  // from `from` (where w and c are current) to `until`: w grows by w_max ∫ c d dt, c decays,
+  // and each post spike on the way adds its pair potentiation to c
+  const int64_t last = last_[pre];
+  double wd = w, cd = c;
+  int64_t t = from;
+  auto advance = [&](int64_t to) {
+    if (cd != 0 && to > t)
+      wd = std::clamp(wd + scale * stdp_.w_max * cd * dopamine_integral(t, to), stdp_.w_min,
+                      stdp_.w_max);
+    cd *= decay_c_(to - t);
+    t = to;
+  };
+  if (last >= 0 && post_last_[post - post_lo_] >= from)
+    each_post_spike(post - post_lo_, from, until, [&](int64_t step, double) {
+      advance(step);
+      cd += stdp_.a_plus * x1_[pre] * decay_plus_(step - last);
+    });
+  advance(until);
+  w = static_cast<float>(wd);
+  c = static_cast<float>(cd);
+}
+
+void SynapseDynamics::on_dopamine(int64_t s, uint32_t spikes) {
+  double level = 0;
+  if (!dopamine_.empty()) level = dopamine_.back().level * decay_d_(s - dopamine_.back().step);
+  level += stdp_.dopamine_amount * spikes;
+  if (!dopamine_.empty() && dopamine_.back().step == s)
+    dopamine_.back().level = level;
+  else
+    dopamine_.push_back(Release{s, level});
 }
 
 void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
@@ -116,6 +204,10 @@ void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t
       inputs.slot(pr.receptor, s + d)[tgt[k]] += static_cast<SynInput>(w * efficacy);
     }
   } else {
+    if (stdp_.rule == StdpRule::dopamine) {
+      on_pre_spike_dopamine(pr, inputs, pre, s, scale, efficacy);
+      return;
+    }
     const bool triplet = stdp_.rule == StdpRule::triplet;
     // r2(t-ε): the presynaptic triplet trace before this spike
     const double r2 = triplet && last >= 0 ? x2_[pre] * decay_x_(s - last) : 0.0;
@@ -145,6 +237,29 @@ void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t
   last_[pre] = s;
 }
 
+void SynapseDynamics::on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs, uint32_t pre,
+                                            int64_t s, double scale, double efficacy) {
+  const int64_t last = last_[pre];
+  const int64_t from = applied_[pre];
+  const uint32_t begin = pr.row_offset[pre], end = pr.row_offset[pre + 1];
+  const uint32_t* tgt = pr.target.data();
+  float* weight = pr.weight.data();
+  for (uint32_t k = begin; k < end; ++k) {
+    const uint32_t post = tgt[k];
+    catch_up_dopamine(weight[k], eligibility_[k], post, pre, from, s, scale);
+    const int64_t d = pr.delay.empty() ? pr.uniform_delay : pr.delay[k];
+    inputs.slot(pr.receptor, s + d)[post] += static_cast<SynInput>(weight[k] * efficacy);
+    const int64_t last_post = post_last_[post - post_lo_];
+    if (last_post >= 0)
+      eligibility_[k] -= static_cast<float>(stdp_.a_minus * post_y1_[post - post_lo_] *
+                                            decay_minus_(s - last_post));
+  }
+  const double x1 = last >= 0 ? x1_[pre] * decay_plus_(s - last) : 0.0;
+  x1_[pre] = stdp_.pairing == Pairing::nearest ? 1.0 : x1 + 1.0;
+  applied_[pre] = s;
+  last_[pre] = s;
+}
+
 void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
   auto& h = history_[post - post_lo_];
   double y1 = 0, y2 = 0;
@@ -157,6 +272,14 @@ void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
   h.push_back(PostSpike{s, nearest ? 1.0 : y1 + 1.0, nearest ? 1.0 : y2 + 1.0, y2});
   post_last_[post - post_lo_] = s;
   post_y1_[post - post_lo_] = h.back().y1;
+  int64_t* recent = &recent_step_[static_cast<size_t>(post - post_lo_) * kRecent];
+  for (int k = kRecent - 1; k > 0; --k) recent[k] = recent[k - 1];
+  recent[0] = s;
+  if (stdp_.rule == StdpRule::triplet) {
+    double* y2b = &recent_y2_[static_cast<size_t>(post - post_lo_) * kRecent];
+    for (int k = kRecent - 1; k > 0; --k) y2b[k] = y2b[k - 1];
+    y2b[0] = y2;
+  }
 }
 
 void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
@@ -164,7 +287,18 @@ void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
   float* weight = pr.weight.data();
   const uint32_t* tgt = pr.target.data();
   const auto n_pre = static_cast<uint32_t>(last_.size());
-  for (uint32_t pre = 0; pre < n_pre; ++pre) {
+  if (stdp_.rule == StdpRule::dopamine) {
+    for (uint32_t pre = 0; pre < n_pre; ++pre) {
+      const int64_t from = applied_[pre];
+      if (from < until)
+        for (uint32_t k = pr.row_offset[pre]; k < pr.row_offset[pre + 1]; ++k)
+          catch_up_dopamine(weight[k], eligibility_[k], tgt[k], pre, from, until, scale);
+      applied_[pre] = until;
+    }
+    // every synapse is at `until`: the dopamine level there is all that is needed
+    while (dopamine_.size() > 1 && dopamine_[1].step <= until) dopamine_.erase(dopamine_.begin());
+  }
+  for (uint32_t pre = 0; pre < n_pre && stdp_.rule != StdpRule::dopamine; ++pre) {
     const int64_t from = applied_[pre];
     if (last_[pre] >= 0 && from < until)
       for (uint32_t k = pr.row_offset[pre]; k < pr.row_offset[pre + 1]; ++k)
@@ -182,7 +316,9 @@ void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
 
 size_t SynapseDynamics::state_bytes() const {
   size_t n = (last_.capacity() + applied_.capacity() + post_last_.capacity()) * sizeof(int64_t) +
-             post_y1_.capacity() * sizeof(double) +
+             post_y1_.capacity() * sizeof(double) + recent_step_.capacity() * sizeof(int64_t) +
+             recent_y2_.capacity() * sizeof(double) + eligibility_.capacity() * sizeof(float) +
+             dopamine_.capacity() * sizeof(Release) +
              (x1_.capacity() + x2_.capacity() + u_.capacity() + r_.capacity()) * sizeof(double) +
              history_.capacity() * sizeof(std::vector<PostSpike>);
   for (const auto& h : history_) n += h.capacity() * sizeof(PostSpike);

@@ -29,8 +29,9 @@ namespace engram {
 class SynapseDynamics {
  public:
   // A shard of a projection from n_pre neurons onto the targets [post_lo, post_hi).
+  // n_synapses: the shard's synapses (their eligibility traces, for stdp_dopamine).
   SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, double dt, uint32_t n_pre,
-                  uint32_t post_lo, uint32_t post_hi);
+                  uint32_t post_lo, uint32_t post_hi, size_t n_synapses = 0);
 
   bool has_stdp() const { return stdp_.rule != StdpRule::none; }
   bool has_stp() const { return stp_.enabled; }
@@ -42,6 +43,11 @@ class SynapseDynamics {
   void on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale);
   // The shard's own target `post` fired at step s; called after the step's pre spikes.
   void on_post_spike(uint32_t post, int64_t s);
+  // stdp_dopamine: `spikes` neurons of the dopamine population fired at step s (after the
+  // step's pre and post spikes); every shard hears every release (volume transmission).
+  void on_dopamine(int64_t s, uint32_t spikes);
+  // stdp_dopamine: the eligibility trace of each synapse of the shard (CSR order).
+  const std::vector<float>& eligibility() const { return eligibility_; }
   // Applies every post spike before step `until` to every synapse and trims the histories.
   void flush(Projection& pr, int64_t until, double scale);
   // Steps between automatic flushes (bounds the history memory).
@@ -71,6 +77,19 @@ class SynapseDynamics {
   };
   void potentiate_from(float& w, uint32_t post, uint32_t pre, int64_t from, int64_t until,
                        double scale) const;
+  // Calls f(step, o2 before the spike) for the spikes of own target i in [from, until).
+  template <class F>
+  void each_post_spike(uint32_t i, int64_t from, int64_t until, F&& f) const;
+  // stdp_dopamine
+  struct Release {
+    int64_t step;
+    double level;  // dopamine above the baseline just after the release
+  };
+  double dopamine_integral(int64_t from, int64_t until) const;
+  void catch_up_dopamine(float& w, float& c, uint32_t post, uint32_t pre, int64_t from,
+                         int64_t until, double scale) const;
+  void on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+                             double scale, double efficacy);
   inline double grow(double w, double dw) const;    // potentiation by dw (before the dependence)
   inline double shrink(double w, double dw) const;  // depression by dw
 
@@ -84,12 +103,18 @@ class SynapseDynamics {
   std::vector<int64_t> applied_;  // post spikes before this step are applied to its synapses
   std::vector<double> x1_, x2_;   // traces just after the last spike (x1: tau_plus, x2: tau_x)
   std::vector<double> u_, r_;     // STP: u and R of the last spike
-  Decay decay_plus_, decay_minus_, decay_x_, decay_y_, decay_rec_, decay_facil_;
+  Decay decay_plus_, decay_minus_, decay_x_, decay_y_, decay_rec_, decay_facil_, decay_c_, decay_d_;
+  std::vector<float> eligibility_;  // stdp_dopamine, per synapse
+  std::vector<Release> dopamine_;   // releases not yet seen by every synapse, and the last
   // per own target: its spikes not yet applied to every synapse, and (compact, for the
   // common case of none) the step and traces of its last spike
   std::vector<std::vector<PostSpike>> history_;
   std::vector<int64_t> post_last_;
   std::vector<double> post_y1_;
+  // the steps (newest first, -1: none) and o2(t-ε) of each target's last kRecent spikes
+  static constexpr int kRecent = 4;
+  std::vector<int64_t> recent_step_;
+  std::vector<double> recent_y2_;
 };
 
 }  // namespace engram

@@ -598,10 +598,12 @@ StpSpec read_stp(TableReader& t) {
 
 // synapse.plasticity: spike-timing-dependent plasticity. Weight bounds are in the receptor's
 // weight unit; the amplitudes are fractions of w_max.
-StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableReader& synapse) {
+StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableReader& synapse,
+                   const ModelSpec& m) {
   StdpSpec r;
-  constexpr std::array<std::string_view, 2> rules{"stdp_pair", "stdp_triplet"};
-  r.rule = choice(t, "rule", rules, "") == 0 ? StdpRule::pair : StdpRule::triplet;
+  constexpr std::array<std::string_view, 3> rules{"stdp_pair", "stdp_triplet", "stdp_dopamine"};
+  const int rule = choice(t, "rule", rules, "");
+  r.rule = rule == 0 ? StdpRule::pair : rule == 1 ? StdpRule::triplet : StdpRule::dopamine;
   const bool triplet = r.rule == StdpRule::triplet;
   auto positive_time = [&](std::string_view key, double fallback) {
     const double v = t.quantity(key, Dim::time, fallback);
@@ -630,8 +632,31 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
     r.a_plus = non_negative("a_plus", std::nullopt);
     r.a_minus = non_negative("a_minus", std::nullopt);
   }
+  if (r.rule == StdpRule::dopamine) {
+    r.tau_c = positive_time("tau_c", 1000);
+    TableReader d = t.subtable("dopamine");
+    const std::string from = d.string("from");
+    r.dopamine_population = m.population_index(from);
+    if (r.dopamine_population < 0) {
+      std::vector<std::string> names;
+      for (const auto& p : m.populations) names.push_back(p.name);
+      const auto hint = did_you_mean(from, names);
+      d.fail("from", fmt::format("no population named '{}' (the population whose spikes release "
+                                 "dopamine){}",
+                                 from, hint.empty() ? "" : "; " + hint));
+    }
+    r.tau_d = d.quantity("tau", Dim::time, 200.0);
+    if (!(r.tau_d > 0)) d.fail("tau", fmt::format("must be > 0 ms, got {:g} ms", r.tau_d));
+    r.dopamine_amount = d.quantity("amount", Dim::none, 0.5);
+    r.baseline = d.quantity("baseline", Dim::none, 0.0);
+    d.finish();
+  }
   constexpr std::array<std::string_view, 3> deps{"additive", "multiplicative", "power"};
   r.dependence = static_cast<WeightDependence>(choice(t, "weight_dependence", deps, "additive"));
+  if (r.rule == StdpRule::dopamine && r.dependence != WeightDependence::additive)
+    t.fail("weight_dependence",
+           "stdp_dopamine changes weights through its eligibility trace: only \"additive\" "
+           "(hard bounds w_min, w_max)");
   if (r.dependence == WeightDependence::power) {
     r.mu_plus = non_negative("mu_plus", std::nullopt);
     r.mu_minus = non_negative("mu_minus", std::nullopt);
@@ -719,7 +744,7 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   }
   if (s.has("plasticity")) {
     TableReader t = s.subtable("plasticity");
-    p.stdp = read_stdp(t, wdim, p.weight, s);
+    p.stdp = read_stdp(t, wdim, p.weight, s, m);
   }
   s.finish();
   r.finish();
