@@ -54,7 +54,7 @@ to = "post"
 connect = {{ rule = "all_to_all" }}
 [projection.synapse]
 weight = "0.5 mV"
-delay = "1 ms"
+delay = "2 ms"
 {}
 
 [[stimulus]]
@@ -116,8 +116,10 @@ TEST(PlasticNetwork, FinalWeightsFollowTheRecordedSpikes) {
 }
 
 TEST(PlasticNetwork, SameWeightsOnTwoThreads) {
-  auto one = test::run_model(plastic_model(kPair));
-  auto two = test::run_model(plastic_model(kPair), {{"protocol.threads", "2"}});
+  // (two threads meet once per 2 ms delay: a short run keeps the test quick on busy cores)
+  auto one = test::run_model(plastic_model(kPair), {{"protocol.duration", "1 s"}});
+  auto two = test::run_model(plastic_model(kPair),
+                             {{"protocol.threads", "2"}, {"protocol.duration", "1 s"}});
   const auto a = gather_connections(one->network(), 0), b = gather_connections(two->network(), 0);
   ASSERT_EQ(a.size(), b.size());
   for (size_t k = 0; k < a.size(); ++k) EXPECT_EQ(a.weight[k], b.weight[k]) << k;

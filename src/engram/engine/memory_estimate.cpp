@@ -27,7 +27,7 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
     const double n_pre = m.populations[p.from].size;
     const double n = expected_synapses(m, static_cast<uint32_t>(&p - m.projections.data()));
     const auto& c = p.connect;
-    const bool plastic = p.stdp.rule != StdpRule::none;
+    const bool plastic = p.stdp.rule != StdpRule::none || p.scaling.enabled;
     const bool own_weight = !p.weight.is_constant() || c.rule == ConnectRule::from_list || plastic;
     const bool own_delay =
         !p.delay.is_constant() || c.rule == ConnectRule::from_list || p.velocity > 0;

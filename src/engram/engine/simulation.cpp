@@ -69,7 +69,7 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
   for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin, net_.threads);
   for (uint32_t j = 0; j < spec_.projections.size(); ++j) {
     const auto& stdp = spec_.projections[j].stdp;
-    if (stdp.rule != StdpRule::none) plastic_.push_back(j);
+    if (stdp.rule != StdpRule::none || spec_.projections[j].scaling.enabled) plastic_.push_back(j);
     if (stdp.dopamine_population >= 0) {
       dopamine_sources_.resize(spec_.populations.size(), 0);
       dopamine_sources_[stdp.dopamine_population] = 1;
@@ -114,10 +114,19 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
   const bool sampled = weights_.any_due(k);
   const bool last = k == n_steps_;
   const bool trim = k % flush_every_ == 0;
-  if (boundary || sampled || last || trim)
+  bool scaling = false;
+  for (uint32_t j : plastic_) {
+    const auto& sc = spec_.projections[j].scaling;
+    if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0) scaling = true;
+  }
+  if (boundary || sampled || last || trim || scaling)
     for (uint32_t j : plastic_) {
       Projection& pr = net_.shard(thread, j);
       pr.dynamics->flush(pr, k, spec_.projections[j].stdp.learning_rate * plasticity_scale(s));
+      const auto& sc = spec_.projections[j].scaling;
+      // homeostasis is plasticity too: a frozen phase freezes it
+      if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0 && plasticity_scale(s) > 0)
+        pr.dynamics->scale_weights(pr, k);
     }
   if (sampled) weights_.sample(k, net_, thread);
 }

@@ -187,6 +187,7 @@ json make_summary(const Simulation& sim) {
     json plasticity = json::array();
     if (ps.stp.enabled) plasticity.push_back("tsodyks_markram");
     if (ps.stdp.rule != StdpRule::none) plasticity.push_back(std::string(to_string(ps.stdp.rule)));
+    if (ps.scaling.enabled) plasticity.push_back("synaptic_scaling");
     projs.push_back({{"name", pr.name},
                      {"from", net.populations[pr.from].name},
                      {"to", net.populations[pr.to].name},

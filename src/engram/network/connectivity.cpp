@@ -429,15 +429,18 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
   } else {
     pr.min_delay = pr.max_delay = pr.uniform_delay;
   }
-  if (ps.stp.enabled || ps.stdp.rule != StdpRule::none) {
-    if (ps.stdp.rule != StdpRule::none) {
+  if (ps.stp.enabled || ps.stdp.rule != StdpRule::none || ps.scaling.enabled) {
+    if (ps.stdp.rule != StdpRule::none || ps.scaling.enabled) {
       // every synapse has its own weight from the start, within the rule's bounds
       if (pr.weight.empty()) pr.weight.assign(total, static_cast<float>(pr.uniform_weight));
       for (float& w : pr.weight)
-        w = static_cast<float>(std::clamp<double>(w, ps.stdp.w_min, ps.stdp.w_max));
+        w = static_cast<float>(ps.stdp.rule != StdpRule::none
+                                   ? std::clamp<double>(w, ps.stdp.w_min, ps.stdp.w_max)
+                                   : w);
     }
-    pr.dynamics = std::make_shared<SynapseDynamics>(
-        ps.stp, ps.stdp, dt, n_pre, lo, std::min(hi, m.populations[ps.to].size), pr.target.size());
+    pr.dynamics = std::make_shared<SynapseDynamics>(ps.stp, ps.stdp, dt, n_pre, lo,
+                                                    std::min(hi, m.populations[ps.to].size),
+                                                    pr.target.size(), ps.scaling);
   }
   return pr;
 }

@@ -61,6 +61,21 @@ struct StdpSpec {
   double dopamine_amount = 0.5, baseline = 0;
 };
 
+// Homeostatic synaptic scaling (Turrigiano et al. 1998; van Rossum, Bi & Turrigiano 2000):
+// every `interval`, each target multiplies all its incoming weights of the projection by
+//   1 + beta · interval · (target_rate - r),
+// r its firing rate estimated by an exponential trace (tau_rate), so a neuron firing below
+// its target strengthens its inputs and one firing above weakens them; weights stay in
+// [w_min, w_max] (the STDP bounds when the projection has STDP).
+struct ScalingSpec {
+  bool enabled = false;
+  double target_rate = 5;  // Hz
+  double beta = 0.01;      // 1/(Hz·s)
+  double tau_rate = 1000;  // ms
+  double interval = 1000;  // ms, a multiple of dt
+  double w_min = 0, w_max = 1e300;
+};
+
 constexpr std::string_view to_string(StdpRule r) {
   return r == StdpRule::pair       ? "stdp_pair"
          : r == StdpRule::triplet  ? "stdp_triplet"

@@ -7,8 +7,14 @@ namespace engram {
 
 SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, double dt,
                                  uint32_t n_pre, uint32_t post_lo, uint32_t post_hi,
-                                 size_t n_synapses)
-    : stp_(stp), stdp_(stdp), dt_(dt), post_lo_(post_lo) {
+                                 size_t n_synapses, const ScalingSpec& scaling)
+    : stp_(stp), stdp_(stdp), scaling_(scaling), dt_(dt), post_lo_(post_lo) {
+  if (scaling_.enabled) {
+    decay_rate_.init(scaling_.tau_rate, dt);
+    rate_.assign(post_hi - post_lo, 0.0);
+    rate_last_.assign(post_hi - post_lo, 0);
+    factor_.assign(post_hi - post_lo, 1.0);
+  }
   // half a second of post spikes at most between flushes: a few entries per neuron at
   // cortical rates, while a flush (one pass over the synapses) stays rare
   flush_every_ = std::max<int64_t>(1, std::llround(500.0 / dt));
@@ -260,7 +266,30 @@ void SynapseDynamics::on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs,
   last_[pre] = s;
 }
 
+double SynapseDynamics::rate(uint32_t post, int64_t s) const {
+  const uint32_t i = post - post_lo_;
+  return rate_[i] * decay_rate_(s - rate_last_[i]);
+}
+
+void SynapseDynamics::scale_weights(Projection& pr, int64_t s) {
+  const double gain = scaling_.beta * scaling_.interval * 1e-3;
+  for (size_t i = 0; i < factor_.size(); ++i)
+    factor_[i] = std::max(
+        0.0, 1 + gain * (scaling_.target_rate - rate(static_cast<uint32_t>(i) + post_lo_, s)));
+  float* w = pr.weight.data();
+  const uint32_t* tgt = pr.target.data();
+  for (size_t k = 0; k < pr.target.size(); ++k)
+    w[k] = static_cast<float>(
+        std::clamp(w[k] * factor_[tgt[k] - post_lo_], scaling_.w_min, scaling_.w_max));
+}
+
 void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
+  if (scaling_.enabled) {
+    const uint32_t i = post - post_lo_;
+    rate_[i] = rate(post, s) + 1000.0 / scaling_.tau_rate;  // Hz: the trace of a train
+    rate_last_[i] = s;
+  }
+  if (!has_stdp()) return;
   auto& h = history_[post - post_lo_];
   double y1 = 0, y2 = 0;
   if (!h.empty()) {
@@ -319,6 +348,8 @@ size_t SynapseDynamics::state_bytes() const {
              post_y1_.capacity() * sizeof(double) + recent_step_.capacity() * sizeof(int64_t) +
              recent_y2_.capacity() * sizeof(double) + eligibility_.capacity() * sizeof(float) +
              dopamine_.capacity() * sizeof(Release) +
+             (rate_.capacity() + factor_.capacity()) * sizeof(double) +
+             rate_last_.capacity() * sizeof(int64_t) +
              (x1_.capacity() + x2_.capacity() + u_.capacity() + r_.capacity()) * sizeof(double) +
              history_.capacity() * sizeof(std::vector<PostSpike>);
   for (const auto& h : history_) n += h.capacity() * sizeof(PostSpike);

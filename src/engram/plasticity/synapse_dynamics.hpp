@@ -31,10 +31,19 @@ class SynapseDynamics {
   // A shard of a projection from n_pre neurons onto the targets [post_lo, post_hi).
   // n_synapses: the shard's synapses (their eligibility traces, for stdp_dopamine).
   SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, double dt, uint32_t n_pre,
-                  uint32_t post_lo, uint32_t post_hi, size_t n_synapses = 0);
+                  uint32_t post_lo, uint32_t post_hi, size_t n_synapses = 0,
+                  const ScalingSpec& scaling = {});
 
   bool has_stdp() const { return stdp_.rule != StdpRule::none; }
   bool has_stp() const { return stp_.enabled; }
+  bool has_scaling() const { return scaling_.enabled; }
+  // Whether the shard must hear its targets' spikes (on_post_spike).
+  bool needs_post_spikes() const { return has_stdp() || has_scaling(); }
+  // Synaptic scaling at step s (weights up to date: flush first): every incoming weight of
+  // a target times 1 + beta · interval · (target_rate - its rate).
+  void scale_weights(Projection& pr, int64_t s);
+  // The rate estimate (Hz) of own target `post` at step s (synaptic scaling).
+  double rate(uint32_t post, int64_t s) const;
   const StdpSpec& stdp() const { return stdp_; }
 
   // Presynaptic neuron `pre` fired at step s: brings its synapses up to date (pending
@@ -95,6 +104,11 @@ class SynapseDynamics {
 
   StpSpec stp_;
   StdpSpec stdp_;
+  ScalingSpec scaling_;
+  Decay decay_rate_;
+  std::vector<double> rate_;  // per own target: rate trace (Hz) at rate_last_
+  std::vector<int64_t> rate_last_;
+  std::vector<double> factor_;  // scratch: per own target
   double dt_;
   uint32_t post_lo_;
   int64_t flush_every_;

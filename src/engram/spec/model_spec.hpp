@@ -114,6 +114,7 @@ struct ProjectionSpec {
   double delay_offset = 0;  // ms
   StpSpec stp;              // synapse.stp
   StdpSpec stdp;            // synapse.plasticity
+  ScalingSpec scaling;      // synapse.scaling
   Origin origin;
 };
 

@@ -746,6 +746,38 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
     TableReader t = s.subtable("plasticity");
     p.stdp = read_stdp(t, wdim, p.weight, s, m);
   }
+  if (s.has("scaling")) {
+    TableReader t = s.subtable("scaling");
+    ScalingSpec& sc = p.scaling;
+    sc.enabled = true;
+    sc.target_rate = t.quantity("target_rate", Dim::frequency);
+    if (!(sc.target_rate > 0))
+      t.fail("target_rate", fmt::format("must be > 0 Hz, got {:g} Hz", sc.target_rate));
+    sc.beta = t.quantity("beta", Dim::none);
+    if (!(sc.beta > 0)) t.fail("beta", fmt::format("must be > 0 (1/(Hz s)), got {:g}", sc.beta));
+    sc.tau_rate = t.quantity("tau_rate", Dim::time, 1000.0);
+    if (!(sc.tau_rate > 0))
+      t.fail("tau_rate", fmt::format("must be > 0 ms, got {:g} ms", sc.tau_rate));
+    sc.interval = t.quantity("interval", Dim::time, 1000.0);
+    const double ratio = sc.interval / m.protocol.dt;
+    if (!(sc.interval > 0) || std::fabs(ratio - std::round(ratio)) > 1e-6)
+      t.fail("interval", fmt::format("must be a positive multiple of dt ({:g} ms), got {:g} ms",
+                                     m.protocol.dt, sc.interval));
+    if (sc.beta * sc.interval * 1e-3 * sc.target_rate > 0.5)
+      t.fail("beta", fmt::format("beta · interval · target_rate = {:g} is too large: one scaling "
+                                 "step would change weights by more than half; use a smaller "
+                                 "beta or interval",
+                                 sc.beta * sc.interval * 1e-3 * sc.target_rate));
+    if (p.stdp.rule != StdpRule::none) {
+      sc.w_min = p.stdp.w_min;
+      sc.w_max = p.stdp.w_max;
+    } else {
+      sc.w_min = t.quantity("w_min", wdim, 0.0);
+      sc.w_max = t.quantity("w_max", wdim, 1e300);
+      if (!(sc.w_max > sc.w_min)) t.fail("w_max", "must be > w_min");
+    }
+    t.finish();
+  }
   s.finish();
   r.finish();
   return p;
