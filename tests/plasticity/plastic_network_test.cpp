@@ -261,7 +261,7 @@ a_minus = 0.012
 w_max = "1 mV"
 dopamine = { from = "dopa" }
 )"),
-                     "no population named 'dopa'");
+                     "no population or [[reward]] named 'dopa'");
 }
 
 void expect_input_error(const std::string& model, const std::string& fragment) {
@@ -302,6 +302,66 @@ TEST(PlasticNetwork, BadPlasticityInputNamesTheKey) {
   expect_input_error(bad_record, "did you mean 'plastic'");
   std::string bad_phase = plastic_model(kPair, "[[protocol.phase]]\nduration = \"1 s\"\n");
   expect_input_error(bad_phase, "the phases add up to 1000 ms");
+}
+
+}  // namespace
+}  // namespace engram
+
+namespace engram {
+namespace {
+
+TEST(Reward, PairingWithinTheWindowReleasesDopamineAfterTheDelay) {
+  const std::string model = R"(
+[protocol]
+dt = "0.1 ms"
+duration = "3 s"
+
+[[population]]
+name = "a"
+size = 2
+model = "spike_source"
+spike_times = [["100 ms", "500 ms", "900 ms"], ["105 ms", "520 ms", "899 ms"]]
+
+[[population]]
+name = "cell"
+size = 1
+model = "lif_psc_delta"
+
+[[reward]]
+name = "r"
+pre = { of = "a", neuron = 0 }
+post = { of = "a", neuron = 1 }
+window = "10 ms"
+delay = "1 s"
+
+[[projection]]
+from = "a"
+to = "cell"
+connect = { rule = "all_to_all" }
+[projection.synapse]
+weight = "0.1 mV"
+[projection.synapse.plasticity]
+rule = "stdp_dopamine"
+a_plus = 0.01
+a_minus = 0.01
+w_max = "1 mV"
+dopamine = { from = "r" }
+)";
+  auto sim = test::run_model(model);
+  const auto counts = sim->reward_counts();
+  ASSERT_EQ(counts.size(), 1u);
+  // 100 -> 105 ms pairs; 500 -> 520 ms is outside the window; 899 ms comes before 900 ms
+  EXPECT_EQ(counts[0].pairings, 1u);
+  EXPECT_EQ(counts[0].releases, 1u);
+  ASSERT_EQ(counts[0].release_ms.size(), 1u);
+  EXPECT_NEAR(counts[0].release_ms[0], 1105.0, 0.11);
+  // the same with two threads
+  auto two = test::run_model(model, {{"protocol.threads", "2"}});
+  EXPECT_EQ(two->reward_counts()[0].release_ms, counts[0].release_ms);
+  expect_input_error(model +
+                         "\n[[reward]]\nname = \"r2\"\npre = { of = \"a\", neuron = 0 }\n"
+                         "post = { of = \"a\", neuron = 5 }\ndelay = \"1 s\"\n",
+                     "must be in [0, 2)");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ enum class Purpose : uint32_t {
   noise_stimulus = 6,
   poisson_source = 7,
   position = 8,
+  reward_delay = 9,
 };
 
 constexpr uint32_t purpose_word(Purpose p, uint32_t index) {

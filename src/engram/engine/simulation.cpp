@@ -46,6 +46,8 @@
 #include <fmt/format.h>
 
 #include "engram/core/error.hpp"
+#include "engram/core/random.hpp"
+#include "engram/network/connectivity.hpp"
 #include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
@@ -83,6 +85,13 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
   build_s_ = seconds_since(build_start_);
 }
 
+std::vector<Simulation::RewardCount> Simulation::reward_counts() const {
+  std::vector<RewardCount> out;
+  if (reward_state_.empty()) return std::vector<RewardCount>(spec_.rewards.size());
+  for (const auto& st : reward_state_[0]) out.push_back({st.pairings, st.releases, st.release_ms});
+  return out;
+}
+
 double Simulation::plasticity_scale(int64_t s) const {
   const auto& phases = spec_.protocol.phases;
   if (phases.empty()) return 1.0;
@@ -93,7 +102,8 @@ double Simulation::plasticity_scale(int64_t s) const {
 
 void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
                                        std::vector<size_t>& at,
-                                       const std::vector<uint32_t>& dopamine_spikes) {
+                                       const std::vector<uint32_t>& dopamine_spikes,
+                                       const std::vector<uint32_t>& reward_releases) {
   const uint32_t own = net_.partition_of(thread);
   for (uint32_t j : plastic_) {
     Projection& pr = net_.shard(thread, j);
@@ -102,6 +112,8 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
       pr.dynamics->on_post_spike(list[c].neuron, s);
     const int da = spec_.projections[j].stdp.dopamine_population;
     if (da >= 0 && dopamine_spikes[da] > 0) pr.dynamics->on_dopamine(s, dopamine_spikes[da]);
+    const int rw = spec_.projections[j].stdp.dopamine_reward;
+    if (rw >= 0 && reward_releases[rw] > 0) pr.dynamics->on_dopamine(s, reward_releases[rw]);
   }
   for (uint32_t j : plastic_) {
     const auto& list = fired_[parity][own][net_.projections[j].to];
@@ -141,6 +153,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
   auto& post_cursor = post_cursor_[thread];
   post_cursor.assign(n_pops, 0);
   std::vector<uint32_t> dopamine_spikes;  // per population, in the current step
+  std::vector<uint32_t> reward_releases;  // per [[reward]], in the current step
   for (int64_t s = first; s < end; ++s) {
     const double scale = plastic_.empty() ? 1.0 : plasticity_scale(s);
     if (!dopamine_sources_.empty()) dopamine_spikes.assign(n_pops, 0);
@@ -152,6 +165,24 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         for (; c < list.size() && list[c].step == s; ++c) {
           const uint32_t neuron = list[c].neuron;
           if (!dopamine_sources_.empty() && dopamine_sources_[p]) ++dopamine_spikes[p];
+          for (size_t r = 0; r < spec_.rewards.size(); ++r) {
+            const RewardSpec& rw = spec_.rewards[r];
+            RewardState& st = reward_state_[thread][r];
+            if (p == static_cast<uint32_t>(rw.pre) && neuron == rw.pre_neuron) st.last_pre = s;
+            if (p == static_cast<uint32_t>(rw.post) && neuron == rw.post_neuron &&
+                st.last_pre >= 0 && s > st.last_pre &&
+                static_cast<double>(s - st.last_pre) * net_.dt <= rw.window + 1e-9) {
+              // the reward's delay, drawn per pairing: the same on every thread and rank
+              RandomStream stream(net_.seed,
+                                  purpose_word(Purpose::reward_delay, static_cast<uint32_t>(r)),
+                                  static_cast<uint32_t>(st.pairings));
+              const double delay_ms = draw(rw.delay, stream);
+              const int64_t at = s + std::max<int64_t>(1, std::llround(delay_ms / net_.dt));
+              st.pending.insert(std::upper_bound(st.pending.begin(), st.pending.end(), at), at);
+              ++st.pairings;
+              st.last_pre = -1;  // one reward per pairing
+            }
+          }
           for (uint32_t pj : src.outgoing) {
             Projection& pr = net_.shard(thread, pj);
             Population& dst = net_.populations[pr.to];
@@ -184,7 +215,22 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         }
       }
     }
-    if (plasticity) plasticity_after_step(thread, s, parity, post_cursor, dopamine_spikes);
+    if (!spec_.rewards.empty()) {
+      reward_releases.assign(spec_.rewards.size(), 0);
+      for (size_t r = 0; r < spec_.rewards.size(); ++r) {
+        RewardState& st = reward_state_[thread][r];
+        size_t n = 0;
+        while (n < st.pending.size() && st.pending[n] <= s) ++n;
+        if (n == 0) continue;
+        st.pending.erase(st.pending.begin(), st.pending.begin() + static_cast<ptrdiff_t>(n));
+        reward_releases[r] = static_cast<uint32_t>(n);
+        st.releases += n;
+        for (size_t i = 0; i < n; ++i)
+          st.release_ms.push_back(static_cast<double>(s + 1) * net_.dt);
+      }
+    }
+    if (plasticity)
+      plasticity_after_step(thread, s, parity, post_cursor, dopamine_spikes, reward_releases);
   }
 }
 
@@ -309,6 +355,7 @@ void Simulation::run(const ProgressFn& progress) {
   };
 
   post_cursor_.assign(n_threads, {});
+  reward_state_.assign(n_threads, std::vector<RewardState>(spec_.rewards.size()));
   for (uint32_t t = 0; t < n_threads; ++t) {
     recorders_.sample(0, net_, t);
     weights_.sample(0, net_, t);

@@ -31,6 +31,12 @@ class Simulation {
   const Network& network() const { return net_; }
   const Recorders& recorders() const { return recorders_; }
   const WeightRecorders& weight_recorders() const { return weights_; }
+  // Per [[reward]]: the pairings seen and the dopamine releases made so far.
+  struct RewardCount {
+    uint64_t pairings = 0, releases = 0;
+    std::vector<double> release_ms;
+  };
+  std::vector<RewardCount> reward_counts() const;
   const std::vector<SpikeStatistics>& statistics() const { return stats_; }
   double build_seconds() const { return build_s_; }
   double sim_seconds() const { return sim_s_; }
@@ -62,7 +68,8 @@ class Simulation {
   // the step's own post spikes enter the histories; weights are brought up to date and
   // sampled at sampling points and phase boundaries.
   void plasticity_after_step(uint32_t thread, int64_t s, int parity, std::vector<size_t>& at,
-                             const std::vector<uint32_t>& dopamine_spikes);
+                             const std::vector<uint32_t>& dopamine_spikes,
+                             const std::vector<uint32_t>& reward_releases);
   // The factor on weight changes at step s (the protocol phase's `plasticity`).
   double plasticity_scale(int64_t s) const;
   // Throws RuntimeFailure if a neuron of the thread's ranges has diverged.
@@ -76,8 +83,17 @@ class Simulation {
   Recorders recorders_;
   WeightRecorders weights_;
   std::vector<uint32_t> plastic_;
-  std::vector<uint8_t> dopamine_sources_;  // per population: releases dopamine (or empty)  //
-                                           // projections with spike-timing-dependent plasticity
+  std::vector<uint8_t> dopamine_sources_;
+  // [[reward]] state, one copy per thread (every thread sees every spike and keeps its own)
+  struct RewardState {
+    int64_t last_pre = -1;
+    uint64_t pairings = 0, releases = 0;
+    std::vector<int64_t> pending;  // release steps, ascending
+    std::vector<double> release_ms;
+  };
+  std::vector<std::vector<RewardState>>
+      reward_state_;  // per population: releases dopamine (or empty)  //
+                      // projections with spike-timing-dependent plasticity
   int64_t flush_every_ = 1;
   std::vector<int64_t> phase_starts_;  // steps where a protocol phase begins (after the first)
   std::vector<std::vector<size_t>> post_cursor_;  // per thread and population: own spikes seen

@@ -197,6 +197,16 @@ json make_summary(const Simulation& sim) {
                      {"connectivity_file", nullptr}});
   }
   s["projections"] = projs;
+  if (!spec.rewards.empty()) {
+    json rewards = json::array();
+    const auto counts = sim.reward_counts();
+    for (size_t r = 0; r < spec.rewards.size(); ++r)
+      rewards.push_back({{"name", spec.rewards[r].name},
+                         {"pairings", counts[r].pairings},
+                         {"releases", counts[r].releases},
+                         {"release_ms", counts[r].release_ms}});
+    s["rewards"] = rewards;
+  }
   const uint32_t nneu = net.neuron_count();
   s["network"] = {{"neurons", nneu},
                   {"synapses", nsyn},

@@ -56,7 +56,8 @@ struct StdpSpec {
   double w_min = 0, w_max = 1;             // the receptor's weight unit
   double learning_rate = 1;                // scales every change (0: frozen)
   // dopamine-modulated
-  int dopamine_population = -1;
+  int dopamine_population = -1;      // dopamine from this population's spikes, or
+  int dopamine_reward = -1;          // from this [[reward]]
   double tau_c = 1000, tau_d = 200;  // ms
   double dopamine_amount = 0.5, baseline = 0;
 };

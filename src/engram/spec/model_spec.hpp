@@ -154,6 +154,19 @@ struct RecordSpec {
   Origin origin;
 };
 
+// [[reward]]: a closed-loop reward, as in Izhikevich (2007): whenever neuron `post_neuron`
+// of `post` fires within `window` after neuron `pre_neuron` of `pre`, one dopamine release
+// follows after a delay drawn from `delay` (the distal reward); dopamine-modulated STDP
+// names it in `dopamine.from`.
+struct RewardSpec {
+  std::string name;
+  int pre = -1, post = -1;  // population indices
+  uint32_t pre_neuron = 0, post_neuron = 0;
+  double window = 10;  // ms
+  Distribution delay;  // ms
+  Origin origin;
+};
+
 struct ModelSpec {
   std::string name;  // from the file name or [model] name
   std::string file;  // path as given, "" for embedded
@@ -167,6 +180,7 @@ struct ModelSpec {
   std::vector<ProjectionSpec> projections;
   std::vector<StimulusSpec> stimuli;
   std::vector<RecordSpec> records;
+  std::vector<RewardSpec> rewards;
 
   int population_index(std::string_view name) const;
 };

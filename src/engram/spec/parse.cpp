@@ -17,7 +17,7 @@
 namespace engram {
 namespace {
 
-constexpr std::string_view kTopLevel[] = {"model",      "protocol", "population",
+constexpr std::string_view kTopLevel[] = {"model",      "protocol", "population", "reward",
                                           "projection", "stimulus", "record"};
 
 uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
@@ -637,11 +637,17 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
     TableReader d = t.subtable("dopamine");
     const std::string from = d.string("from");
     r.dopamine_population = m.population_index(from);
-    if (r.dopamine_population < 0) {
+    for (size_t k = 0; k < m.rewards.size(); ++k)
+      if (m.rewards[k].name == from) r.dopamine_reward = static_cast<int>(k);
+    if (r.dopamine_population >= 0 && r.dopamine_reward >= 0)
+      d.fail("from",
+             fmt::format("'{}' names both a population and a [[reward]]; rename one", from));
+    if (r.dopamine_population < 0 && r.dopamine_reward < 0) {
       std::vector<std::string> names;
       for (const auto& p : m.populations) names.push_back(p.name);
+      for (const auto& rw : m.rewards) names.push_back(rw.name);
       const auto hint = did_you_mean(from, names);
-      d.fail("from", fmt::format("no population named '{}' (the population whose spikes release "
+      d.fail("from", fmt::format("no population or [[reward]] named '{}' (what releases "
                                  "dopamine){}",
                                  from, hint.empty() ? "" : "; " + hint));
     }
@@ -962,6 +968,35 @@ RecordSpec read_weight_record(TableReader& r, const ModelSpec& m, RecordSpec& re
   return rec;
 }
 
+// [[reward]]: see RewardSpec.
+RewardSpec read_reward(TableReader& r, const ModelSpec& m) {
+  RewardSpec w;
+  w.origin = r.origin();
+  w.name = r.string("name");
+  check_name(r, "name", w.name);
+  for (const auto& other : m.rewards)
+    if (other.name == w.name) r.fail("name", fmt::format("reward '{}' is defined twice", w.name));
+  auto neuron_of = [&](std::string_view key, int& pop, uint32_t& neuron) {
+    TableReader t = r.subtable(key);
+    pop = population_ref(t, "of", m);
+    const int64_t n = t.integer("neuron");
+    if (n < 0 || n >= m.populations[pop].size)
+      t.fail("neuron", fmt::format("must be in [0, {}) (population '{}'), got {}",
+                                   m.populations[pop].size, m.populations[pop].name, n));
+    neuron = static_cast<uint32_t>(n);
+    t.finish();
+  };
+  neuron_of("pre", w.pre, w.pre_neuron);
+  neuron_of("post", w.post, w.post_neuron);
+  w.window = r.quantity("window", Dim::time, 10.0);
+  if (!(w.window > 0)) r.fail("window", fmt::format("must be > 0 ms, got {:g} ms", w.window));
+  w.delay = r.distribution("delay", Dim::time);
+  if (w.delay.kind == Distribution::Kind::uniform ? w.delay.a < 0 : w.delay.a <= 0)
+    r.fail("delay", "must be positive (the reward comes after the pairing)");
+  r.finish();
+  return w;
+}
+
 RecordSpec read_record(TableReader& r, const ModelSpec& m) {
   RecordSpec rec;
   rec.origin = r.origin();
@@ -1104,6 +1139,10 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
     TableReader r(*t, label, ctx);
     m.populations.push_back(read_population(r, m));
     check_model_params(m.populations.back(), m.protocol, ctx, *t);
+  }
+  for (auto& [t, label] : elements(root, "reward", ctx)) {
+    TableReader r(*t, label, ctx);
+    m.rewards.push_back(read_reward(r, m));
   }
   for (auto& [t, label] : elements(root, "projection", ctx)) {
     TableReader r(*t, label, ctx);
