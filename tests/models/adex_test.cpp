@@ -124,8 +124,9 @@ of = "n"
     ASSERT_GE(t.size(), 3u) << integrator;
     for (double s : t) {
       // the spike's step ends at V_reset, then 20 more steps (2 ms) stay there (sample k is
-      // the state at k dt, the end of step k - 1)
-      const auto k = static_cast<size_t>(std::lround(s / 0.1));
+      // the state at k dt, the end of step k - 1; rk45 and rk4 spike times lie inside the
+      // step, (k - 1) dt < s <= k dt)
+      const auto k = static_cast<size_t>(std::ceil(s / 0.1 - 1e-9));
       for (size_t j = k; j <= k + 20 && j < v.size(); ++j)
         EXPECT_EQ(v[j], -58.0) << integrator << " spike at " << s << " sample " << j;
       if (k + 21 < v.size()) {

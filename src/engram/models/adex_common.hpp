@@ -1,7 +1,8 @@
 #pragma once
 // The adaptive exponential integrate-and-fire neuron (Brette & Gerstner 2005), shared by
-// adex_psc_exp (current synapses) and adex_cond_exp (conductance synapses): parameter
-// rows, the Naud et al. (2008) presets, and the group, templated on the synapse type.
+// adex_psc_exp (current synapses), adex_cond_exp (conductance synapses) and
+// adex_cond_receptors (AMPA / NMDA / GABA_A / GABA_B ports): parameter rows, the Naud et al.
+// (2008) presets, and the group, templated on the synapse type.
 //
 //   C_m dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - w + I_syn + I_e + I_stim
 //   tau_w dw/dt = a (V - E_L) - w
@@ -24,9 +25,19 @@
 // of the step: Naud et al. 2008 and Brian's example use it at dt = 0.1 ms). The refractory
 // period is counted in whole steps after the step of the spike, as NEST's aeif models: V
 // stays at V_reset for the rest of that step and round(t_ref/dt) more steps.
+//
+// Spike times: rk45 and rk4 locate the crossing of V_peak inside the step (on the method's
+// own one-step map, ode_integrators.hpp) and report it through spike_offsets(), so recorded
+// spike times lie between grid points: with rk45 within ~1e-5 ms of the converged solution;
+// with rk4 the spike time converges at first order only (one RK4 step cannot follow the
+// exponential runaway of V; 0.3 ms at dt 0.1 ms). euler reports none (grid times, as
+// published). tests/models/spike_offsets_test.cpp.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <initializer_list>
 #include <string_view>
+#include <vector>
 
 #include "engram/models/model.hpp"
 #include "engram/models/ode_integrators.hpp"
@@ -144,12 +155,14 @@ inline ParamProblem check(std::span<const double> p, double dt) {
 // where V* solves -g_L (V - E_L) + g_L Delta_T exp((V - V_T)/Delta_T) - a (V - E_L) + I_e = 0
 // below threshold (w* = a (V* - E_L); no synaptic input). Without a resting state (I_e above
 // rheobase) only the synaptic bound applies. Certain: a larger dt makes rest unstable.
-template <size_t kTauEx, size_t kTauIn>
-StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
+// `taus`: the time constants of the synaptic variables (0: none, an instantaneous rise).
+inline StepBound stable_dt_with(std::span<const double> p, std::string_view integrator,
+                                std::initializer_list<double> taus) {
   const bool rk4 = integrator == "rk4";
   if (!rk4 && integrator != "euler") return {};
-  double bound =
-      std::min(stability::decay_step(p[kTauEx], rk4), stability::decay_step(p[kTauIn], rk4));
+  double bound = kInf;
+  for (double tau : taus)
+    if (tau > 0) bound = std::min(bound, stability::decay_step(tau, rk4));
   const double dT = p[delta_t];
   auto f = [&](double v) {
     return -p[g_l] * (v - p[e_l]) + (dT > 0 ? p[g_l] * dT * std::exp((v - p[v_t]) / dT) : 0.0) -
@@ -177,61 +190,83 @@ StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
   return {stability::round_down(bound), true};
 }
 
+template <size_t kTauEx, size_t kTauIn>
+StepBound stable_dt(std::span<const double> p, std::string_view integrator) {
+  return stable_dt_with(p, integrator, {p[kTauEx], p[kTauIn]});
+}
+
 enum class Method { rk45, rk4, euler };
 inline constexpr std::string_view kIntegrators[] = {"rk45", "rk4", "euler"};
 
-// One neuron over one step. `Syn` adds the synaptic current at V from the synaptic state
-// y[2], y[3] and gives their decay: CurrentSynapses or ConductanceSynapses.
+// One neuron over one step: V, w and the synaptic variables of `Syn`, a synapse type
+// (CurrentSynapses, ConductanceSynapses, or a model's own) with
+//   static constexpr size_t n;        // synaptic ODE variables: y[2], ..., y[n + 1]
+//   static constexpr size_t ports;    // receptor ports (StepInput::syn, in order)
+//   static constexpr size_t visible;  // the first `visible` of them are in the state table
+//   static constexpr size_t recorded; // derived state rows after those (e.g. a current)
+//   double current(const double* s, double v) const;  // synaptic current at V (pA)
+//   void decay(const double* s, double* ds) const;     // ds/dt of the synaptic variables
+//   void receive(double* s, const double* w) const;    // the step's input per port, at its end
+//   void record(const double* y, double* out) const;   // the derived rows (recorded > 0 only)
 template <class Syn>
 struct Cell {
-  static constexpr size_t n = 4;  // V, w, and two synaptic variables
+  static constexpr size_t n = 2 + Syn::n;  // V, w, and the synaptic variables
   double inv_c_m, g_l, e_l, v_t, delta_t, inv_delta_t, cutoff, v_reset, a, b, inv_tau_w, v_lb;
   double i = 0;  // I_e + I_stim of the step
   bool clamped = false, refractory = false;
   Syn syn;
 
-  void rhs(const ode::State<4>& y, ode::State<4>& dy) const {
+  void rhs(const ode::State<n>& y, ode::State<n>& dy) const {
     const double v = std::min(y[0], cutoff);
     const double spike = delta_t > 0 ? g_l * delta_t * std::exp((v - v_t) * inv_delta_t) : 0.0;
-    dy[0] = clamped ? 0.0 : (-g_l * (v - e_l) + spike - y[1] + syn.current(y, v) + i) * inv_c_m;
+    dy[0] = clamped
+                ? 0.0
+                : (-g_l * (v - e_l) + spike - y[1] + syn.current(y.data() + 2, v) + i) * inv_c_m;
     dy[1] = (a * (v - e_l) - y[1]) * inv_tau_w;
-    dy[2] = -y[2] * syn.inv_tau_ex;
-    dy[3] = -y[3] * syn.inv_tau_in;
+    syn.decay(y.data() + 2, dy.data() + 2);
   }
-  double distance(const ode::State<4>& y) const { return clamped ? -1.0 : y[0] - cutoff; }
-  void reset(ode::State<4>& y) {
+  double distance(const ode::State<n>& y) const { return clamped ? -1.0 : y[0] - cutoff; }
+  void reset(ode::State<n>& y) {
     y[0] = v_reset;
     y[1] += b;
     clamped = refractory;
   }
-  void constrain(ode::State<4>& y) const { y[0] = std::max(y[0], v_lb); }
+  void constrain(ode::State<n>& y) const { y[0] = std::max(y[0], v_lb); }
 };
 
-struct CurrentSynapses {
+// Two exponentially decaying variables, excitatory and inhibitory (ports exc, inh).
+struct ExpPair {
+  static constexpr size_t n = 2, ports = 2, visible = 2, recorded = 0;
   double inv_tau_ex, inv_tau_in;
-  double current(const ode::State<4>& y, double) const { return y[2] + y[3]; }
-};
-
-struct ConductanceSynapses {
-  double inv_tau_ex, inv_tau_in, e_ex, e_in;
-  double current(const ode::State<4>& y, double v) const {
-    return -y[2] * (v - e_ex) - y[3] * (v - e_in);
+  void decay(const double* s, double* ds) const {
+    ds[0] = -s[0] * inv_tau_ex;
+    ds[1] = -s[1] * inv_tau_in;
+  }
+  void receive(double* s, const double* w) const {
+    s[0] += w[0];
+    s[1] += w[1];
   }
 };
 
-// The group: SoA state v, w, s_ex, s_in (synaptic currents or conductances).
+struct CurrentSynapses : ExpPair {
+  double current(const double* s, double) const { return s[0] + s[1]; }
+};
+
+struct ConductanceSynapses : ExpPair {
+  double e_ex, e_in;
+  double current(const double* s, double v) const { return -s[0] * (v - e_ex) - s[1] * (v - e_in); }
+};
+
+// The group: SoA state v, w, the synaptic variables, and the derived rows of `Syn`.
 template <class Syn>
 class Group final : public NeuronGroup {
+  static constexpr size_t kN = Cell<Syn>::n;
+
  public:
   Group(const GroupSetup& s, Syn syn)
-      : NeuronGroup(s.size),
-        v_(s.size),
-        w_(s.size),
-        s_ex_(s.size),
-        s_in_(s.size),
-        h_try_(s.size, s.dt),
-        ref_(s.size, 0),
-        dt_(s.dt) {
+      : NeuronGroup(s.size), h_try_(s.size, s.dt), ref_(s.size, 0), dt_(s.dt) {
+    for (auto& x : y_) x.assign(s.size, 0.0);
+    for (auto& x : rec_) x.assign(s.size, 0.0);
     const auto& p = s.params;
     cell_.inv_c_m = 1.0 / p[c_m];
     cell_.g_l = p[g_l];
@@ -252,28 +287,32 @@ class Group final : public NeuronGroup {
     method_ = s.integrator == "rk4"     ? Method::rk4
               : s.integrator == "euler" ? Method::euler
                                         : Method::rk45;
+    if (method_ != Method::euler) offsets_.assign(s.size, 0.0);
   }
 
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
-    SynInput* in_ex = in.syn[0];
-    SynInput* in_in = in.syn[1];
     const double h = dt_;
     for (uint32_t k = begin; k < end; ++k) {
-      const double add_ex = in_ex[k], add_in = in_in[k];
-      in_ex[k] = 0;
-      in_in[k] = 0;
-      if (!std::isfinite(v_[k])) continue;  // failed earlier: left for the engine to report
+      std::array<double, Syn::ports> add;
+      for (size_t q = 0; q < Syn::ports; ++q) {
+        add[q] = in.syn[q][k];
+        in.syn[q][k] = 0;
+      }
+      if (!std::isfinite(y_[0][k])) continue;  // failed earlier: left for the engine to report
       Cell<Syn> cell = cell_;
       cell.i = i_e_ + (in.i_stim ? in.i_stim[k] : 0.0);
       cell.clamped = in.step < ref_[k];
-      ode::State<4> y{v_[k], w_[k], s_ex_[k], s_in_[k]};
+      ode::State<kN> y;
+      for (size_t j = 0; j < kN; ++j) y[j] = y_[j][k];
       bool fired = false, failed = false;
+      double first = h;  // time of the first spike after the step's start
       switch (method_) {
         case Method::rk45: {
           const auto r = ode::advance_adaptive(cell, y, h, h_try_[k]);
           fired = r.spikes > 0;
           failed = r.failed;
+          first = r.first_spike;
           break;
         }
         case Method::rk4: {
@@ -283,6 +322,7 @@ class Group final : public NeuronGroup {
               });
           fired = r.spikes > 0;
           failed = r.failed;
+          first = r.first_spike;
           break;
         }
         case Method::euler:
@@ -294,38 +334,42 @@ class Group final : public NeuronGroup {
           }
           break;
       }
-      y[2] += add_ex;
-      y[3] += add_in;
+      cell.syn.receive(y.data() + 2, add.data());
       // a non-finite state, or V far below any physiological value: a blow-up that the
       // engine reports (naming population, neuron and time) at its next check
       if (failed || !(y[0] > -1e6) || !ode::all_finite(y)) y[0] = HUGE_VAL;
-      v_[k] = y[0];
-      w_[k] = y[1];
-      s_ex_[k] = y[2];
-      s_in_[k] = y[3];
+      for (size_t j = 0; j < kN; ++j) y_[j][k] = y[j];
+      if constexpr (Syn::recorded > 0) {
+        std::array<double, Syn::recorded> r;
+        cell.syn.record(y.data(), r.data());
+        for (size_t j = 0; j < Syn::recorded; ++j) rec_[j][k] = r[j];
+      }
       if (fired) {
         spiked.push_back(k);
         if (ref_steps_ > 0) ref_[k] = in.step + ref_steps_ + 1;
+        // a neuron at the cutoff already at the step's start (an initial state) is reset
+        // there, at offset 0: stamped at the step's end instead, inside (0, dt]
+        if (!offsets_.empty()) offsets_[k] = first > 0 ? first : h;
       }
     }
   }
 
+  // rk45 and rk4 locate the crossing inside the step; euler keeps grid times
+  const double* spike_offsets() const override {
+    return offsets_.empty() ? nullptr : offsets_.data();
+  }
+
   std::span<double> state(size_t index) override {
-    switch (index) {
-      case 0:
-        return v_;
-      case 1:
-        return w_;
-      case 2:
-        return s_ex_;
-      default:
-        return s_in_;
-    }
+    if (index < 2 + Syn::visible) return y_[index];
+    return rec_[index - 2 - Syn::visible];
   }
 
  private:
-  std::vector<double> v_, w_, s_ex_, s_in_, h_try_;  // h_try_: adaptive step size (rk45)
-  std::vector<int64_t> ref_;  // first step at which the neuron integrates V again
+  std::array<std::vector<double>, kN> y_;               // V, w, synaptic variables
+  std::array<std::vector<double>, Syn::recorded> rec_;  // derived rows of Syn
+  std::vector<double> h_try_;                           // adaptive step size (rk45)
+  std::vector<double> offsets_;  // rk45, rk4: first spike of the step, after its start (ms)
+  std::vector<int64_t> ref_;     // first step at which the neuron integrates V again
   Cell<Syn> cell_{};
   double i_e_, dt_;
   int64_t ref_steps_;

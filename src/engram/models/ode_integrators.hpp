@@ -31,8 +31,10 @@
 // goes on for the rest of the step. The reset therefore happens at the crossing time, not
 // at the end of the engine step: tonic firing has the right period even when the period
 // is not a multiple of dt (tests/models/ode_integrators_test.cpp checks this against the
-// closed-form period of the quadratic integrate-and-fire neuron). The engine still stamps
-// the spike at the end of the step (its time grid); at most one spike per neuron and step
+// closed-form period of the quadratic integrate-and-fire neuron). The crossing time
+// (StepOutcome::first_spike) is what the models report as the spike's offset in the step
+// (NeuronGroup::spike_offsets: recorded spike times between grid points); delivery stays on
+// the grid, the spike acting from the end of its step. At most one spike per neuron and step
 // is emitted, further crossings in the same step are integrated and reset but not emitted.
 //
 // Failure (a step size underflow, more than kMaxResets resets in one step, a non-finite
