@@ -54,6 +54,8 @@ CASES = [
      ["--duration", "300 ms", "--set", "record.3.interval=100 ms"]),
     ("spatial_sheet", "examples/spatial_sheet.toml", ["--duration", "100 ms"]),
     ("stimulation_protocols", "examples/stimulation_protocols.toml", []),
+    # gap junctions: potentials exchanged every step
+    ("gap_junctions", "examples/gap_junctions.toml", ["--duration", "100 ms"]),
 ]
 
 tmp = Path(tempfile.mkdtemp(prefix="engram-mpi-"))

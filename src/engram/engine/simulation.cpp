@@ -29,6 +29,10 @@
 // receives theirs into the lists of their partitions; a second barrier, and the threads
 // deliver as above, now over all partitions of all ranks, still in (step, global id) order.
 // A failure flag rides along with the spikes, so every rank stops after the same interval.
+//
+// Gap junctions (gap_junctions.hpp) need the potentials of other partitions every step:
+// with them, every step is an interval, and the coupled neurons' potentials ride along with
+// the spikes.
 
 #include "engram/engine/simulation.hpp"
 
@@ -63,6 +67,7 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
       comm_(comm),
       build_start_(std::chrono::steady_clock::now()),
       net_(build_network(spec_, comm_)),
+      gaps_(spec_, net_),
       stimuli_(make_stimuli(spec_, net_)),
       recorders_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)),
       weights_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
@@ -272,6 +277,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
       if (!pop.i_stim.empty()) std::fill(pop.i_stim.begin() + lo, pop.i_stim.begin() + hi, 0.0);
     }
     for (auto& st : stimuli_) st.apply(s, net_, t);
+    if (!gaps_.empty()) gaps_.add_currents(net_, t, parity);
     for (uint32_t p = 0; p < n_pops; ++p) {
       Population& pop = net_.populations[p];
       auto [lo, hi] = net_.range(p, t);
@@ -293,6 +299,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
     }
     recorders_.sample(s + 1, net_, t);
   }
+  if (!gaps_.empty()) gaps_.publish(net_, t, parity);
 }
 
 bool Simulation::exchange(int64_t first, int parity, bool failed) {
@@ -312,6 +319,7 @@ bool Simulation::exchange(int64_t first, int parity, bool failed) {
         send_.push_back(f.neuron);
       }
     }
+  gaps_.pack(net_, parity, send_);
   comm_.all_gather(std::as_bytes(std::span<const uint32_t>(send_)), received_, received_at_);
   bool any_failed = false;
   std::vector<uint32_t>& words = send_;  // reused: this rank's part is no longer needed
@@ -330,13 +338,15 @@ bool Simulation::exchange(int64_t first, int parity, bool failed) {
         for (uint32_t i = 0; i < n; ++i, at += 2)
           list.push_back(Fired{first + words[at], words[at + 1]});
       }
+    at += gaps_.unpack(r, parity, words.data() + at);
   }
   return any_failed;
 }
 
 void Simulation::run(const ProgressFn& progress) {
   auto t0 = std::chrono::steady_clock::now();
-  const int64_t m = net_.projections.empty() ? 1 : net_.min_delay;
+  // gap junctions couple the neurons' potentials every step: then every step is an interval
+  const int64_t m = net_.projections.empty() || !gaps_.empty() ? 1 : net_.min_delay;
   const double total_ms = static_cast<double>(n_steps_) * net_.dt;
   const uint32_t n_threads = net_.threads;
   const bool ranks = net_.ranks > 1;
@@ -362,6 +372,7 @@ void Simulation::run(const ProgressFn& progress) {
   }
   wait_s_.assign(n_threads, 0.0);
   exchange_s_ = 0;
+  gaps_.initialize(net_);
   std::exception_ptr failure;
   if (n_threads == 1) {
     // no OpenMP constructs at all: even a one-thread team pays for its barriers

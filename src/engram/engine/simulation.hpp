@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engram/analysis/spike_statistics.hpp"
+#include "engram/engine/gap_junctions.hpp"
 #include "engram/engine/network.hpp"
 #include "engram/io/recorder.hpp"
 #include "engram/io/stimulus.hpp"
@@ -31,6 +32,7 @@ class Simulation {
   const Network& network() const { return net_; }
   const Recorders& recorders() const { return recorders_; }
   const WeightRecorders& weight_recorders() const { return weights_; }
+  const GapJunctions& gap_junctions() const { return gaps_; }
   // Per [[reward]]: the pairings seen and the dopamine releases made so far.
   struct RewardCount {
     uint64_t pairings = 0, releases = 0;
@@ -79,11 +81,12 @@ class Simulation {
   const Communicator& comm_;
   std::chrono::steady_clock::time_point build_start_;
   Network net_;
+  GapJunctions gaps_;
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
   WeightRecorders weights_;
-  std::vector<uint32_t> plastic_;
-  std::vector<uint8_t> dopamine_sources_;
+  std::vector<uint32_t> plastic_;          // projections with long-term plasticity or scaling
+  std::vector<uint8_t> dopamine_sources_;  // per population: releases dopamine (or empty)
   // [[reward]] state, one copy per thread (every thread sees every spike and keeps its own)
   struct RewardState {
     int64_t last_pre = -1;
@@ -91,9 +94,7 @@ class Simulation {
     std::vector<int64_t> pending;  // release steps, ascending
     std::vector<double> release_ms;
   };
-  std::vector<std::vector<RewardState>>
-      reward_state_;  // per population: releases dopamine (or empty)  //
-                      // projections with spike-timing-dependent plasticity
+  std::vector<std::vector<RewardState>> reward_state_;
   int64_t flush_every_ = 1;
   std::vector<int64_t> phase_starts_;  // steps where a protocol phase begins (after the first)
   std::vector<std::vector<size_t>> post_cursor_;  // per thread and population: own spikes seen

@@ -210,6 +210,7 @@ json make_summary(const Simulation& sim) {
   const uint32_t nneu = net.neuron_count();
   s["network"] = {{"neurons", nneu},
                   {"synapses", nsyn},
+                  {"gap_junctions", sim.gap_junctions().junction_count()},
                   {"min_delay_ms", net.min_delay * net.dt},
                   {"max_delay_ms", net.max_delay * net.dt}};
   // plastic synapses: their arrays plus the per-neuron plasticity state, per synapse

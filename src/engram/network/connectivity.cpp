@@ -98,9 +98,9 @@ class WeightTree {
 // switches, deterministically, to exact sequential sampling (without replacement: of the
 // remaining partners) over all partners' weights, which also detects too few partners.
 template <class OnOwner, class OnSynapse>
-void draw_by_distance(const ModelSpec& m, uint32_t index, uint32_t owner_off, uint32_t first,
-                      uint32_t last, OnOwner& on_owner, OnSynapse& on_synapse) {
-  const ProjectionSpec& p = m.projections[index];
+void draw_by_distance(const ModelSpec& m, const ProjectionSpec& p, uint32_t index,
+                      uint32_t owner_off, uint32_t first, uint32_t last, OnOwner& on_owner,
+                      OnSynapse& on_synapse) {
   const ConnectSpec& c = p.connect;
   const bool in = c.rule == ConnectRule::fixed_indegree;
   const PopulationSpec& pre = m.populations[p.from];
@@ -165,9 +165,9 @@ void draw_by_distance(const ModelSpec& m, uint32_t index, uint32_t owner_off, ui
 // from_list. A source-owned group is visited whole, targets outside [lo, hi) included, so
 // that the caller can keep the owner's weight and delay streams aligned.
 template <class OnOwner, class OnSynapse>
-void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t post_off, uint32_t lo,
-               uint32_t hi, OnOwner&& on_owner, OnSynapse&& on_synapse) {
-  const ProjectionSpec& p = m.projections[index];
+void enumerate(const ModelSpec& m, const ProjectionSpec& p, uint32_t index, uint32_t pre_off,
+               uint32_t post_off, uint32_t lo, uint32_t hi, OnOwner&& on_owner,
+               OnSynapse&& on_synapse) {
   const uint32_t n_pre = m.populations[p.from].size;
   hi = std::min(hi, m.populations[p.to].size);
   const bool same = p.from == p.to;
@@ -237,7 +237,7 @@ void enumerate(const ModelSpec& m, uint32_t index, uint32_t pre_off, uint32_t po
       const uint32_t owner_off = in ? post_off : pre_off;
       const uint32_t first = in ? lo : 0, last = in ? hi : n_owner;
       if (c.profile.kind != DistanceProfile::Kind::none) {
-        draw_by_distance(m, index, owner_off, first, last, on_owner, on_synapse);
+        draw_by_distance(m, p, index, owner_off, first, last, on_owner, on_synapse);
         break;
       }
       for (uint32_t o = first; o < last; ++o) {
@@ -340,7 +340,11 @@ double expected_synapses(const ModelSpec& m, uint32_t index) {
 }
 
 Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uint32_t hi) {
-  const ProjectionSpec& ps = m.projections[index];
+  return build_projection(m, m.projections[index], index, lo, hi);
+}
+
+Projection build_projection(const ModelSpec& m, const ProjectionSpec& ps, uint32_t index,
+                            uint32_t lo, uint32_t hi) {
   const uint32_t n_pre = m.populations[ps.from].size;
   const uint32_t pre_off = population_offset(m, ps.from), post_off = population_offset(m, ps.to);
   const double dt = m.protocol.dt;
@@ -358,7 +362,7 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
   const auto mine = [&](uint32_t post) { return post >= lo && post < hi; };
   const Geometry geometry{m.populations[ps.from], m.populations[ps.to]};
   enumerate(
-      m, index, pre_off, post_off, lo, hi, [](uint32_t) {},
+      m, ps, index, pre_off, post_off, lo, hi, [](uint32_t) {},
       [&](uint32_t pre, uint32_t post, const ListedSynapse* e) {
         if (!mine(post)) return;
         ++count[pre];
@@ -401,7 +405,7 @@ Projection build_projection(const ModelSpec& m, uint32_t index, uint32_t lo, uin
   RandomStream wr(seed, purpose_word(Purpose::weight, index), 0);
   RandomStream dr(seed, purpose_word(Purpose::delay, index), 0);
   enumerate(
-      m, index, pre_off, post_off, lo, hi,
+      m, ps, index, pre_off, post_off, lo, hi,
       [&](uint32_t owner) {
         wr = RandomStream(seed, purpose_word(Purpose::weight, index), owner);
         dr = RandomStream(seed, purpose_word(Purpose::delay, index), owner);

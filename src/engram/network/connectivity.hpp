@@ -21,6 +21,10 @@ namespace engram {
 // whole projection, with the same weights and delays.
 Projection build_projection(const ModelSpec& spec, uint32_t index, uint32_t lo = 0,
                             uint32_t hi = UINT32_MAX);
+// The same for a projection that is not in spec.projections (gap junctions), with its random
+// streams keyed by `stream_index` (distinct from every projection's index).
+Projection build_projection(const ModelSpec& spec, const ProjectionSpec& projection,
+                            uint32_t stream_index, uint32_t lo = 0, uint32_t hi = UINT32_MAX);
 
 // The expected number of synapses of projection `index`, without drawing them (for a
 // distance profile, from the exact sums over a sample of up to 64 targets).

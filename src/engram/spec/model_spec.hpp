@@ -178,6 +178,9 @@ struct ModelSpec {
   ProtocolSpec protocol;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;
+  // [[gap_junction]]: electrical synapses, symmetric; `weight` is the junction's conductance
+  // (nS), `connect` draws the pairs (each pair couples both ways); no receptor, no delay
+  std::vector<ProjectionSpec> gap_junctions;
   std::vector<StimulusSpec> stimuli;
   std::vector<RecordSpec> records;
   std::vector<RewardSpec> rewards;

@@ -17,8 +17,8 @@
 namespace engram {
 namespace {
 
-constexpr std::string_view kTopLevel[] = {"model",      "protocol", "population", "reward",
-                                          "projection", "stimulus", "record"};
+constexpr std::string_view kTopLevel[] = {"model",      "protocol",     "population", "reward",
+                                          "projection", "gap_junction", "stimulus",   "record"};
 
 uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) {
@@ -789,6 +789,37 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   return p;
 }
 
+// [[gap_junction]]: electrical synapses between neurons that take injected current; the
+// engine adds g (v_partner - v) to each neuron's injected current (engine/gap_junctions.hpp).
+ProjectionSpec read_gap_junction(TableReader& r, const ModelSpec& m) {
+  ProjectionSpec p;
+  p.origin = r.origin();
+  p.from = population_ref(r, "from", m);
+  p.to = population_ref(r, "to", m);
+  p.name = r.string("name",
+                    fmt::format("{}<->{}", m.populations[p.from].name, m.populations[p.to].name));
+  for (const char* key : {"from", "to"}) {
+    const PopulationSpec& pop = m.populations[key[0] == 'f' ? p.from : p.to];
+    const ModelInfo& model = *pop.model;
+    if (model.kind != ModelKind::neuron || !model.accepts_current || model.state.empty() ||
+        model.state[0].dim != Dim::voltage)
+      r.fail(key, fmt::format("population '{}' ({}) cannot be coupled by gap junctions: they need "
+                              "a neuron model with a membrane potential (mV) that takes injected "
+                              "current",
+                              pop.name, model.name));
+  }
+  TableReader c = r.subtable("connect");
+  p.connect = read_connect(c, m, p);
+  p.connect.autapses = false;  // a junction of a neuron with itself carries no current
+  p.weight = r.distribution("g", Dim::conductance);
+  if (p.weight.mean() < 0 || (p.weight.is_constant() && !(p.weight.a >= 0)))
+    r.fail("g",
+           fmt::format("must be >= 0 nS (a conductance), got a mean of {:g} nS", p.weight.mean()));
+  p.delay = Distribution{Distribution::Kind::constant, m.protocol.dt, 0};
+  r.finish();
+  return p;
+}
+
 // Whole-cell membrane capacitance (pF) of a population's neurons, which the voltage clamp's
 // integration needs (io/stimulus.cpp); 0 when the model's parameters do not give it.
 double membrane_capacitance(const PopulationSpec& pop) {
@@ -1147,6 +1178,10 @@ ModelSpec load(toml::table root, const std::string& origin, const std::string& b
   for (auto& [t, label] : elements(root, "projection", ctx)) {
     TableReader r(*t, label, ctx);
     m.projections.push_back(read_projection(r, m, m.projections.size()));
+  }
+  for (auto& [t, label] : elements(root, "gap_junction", ctx)) {
+    TableReader r(*t, label, ctx);
+    m.gap_junctions.push_back(read_gap_junction(r, m));
   }
   for (auto& [t, label] : elements(root, "stimulus", ctx)) {
     TableReader r(*t, label, ctx);
