@@ -3,11 +3,14 @@
 // standard deviation and correlation time.
 #include "engram/io/stimulus.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "engram/core/error.hpp"
 #include "engram/engine/network.hpp"
 #include "test_support.hpp"
 
@@ -108,6 +111,50 @@ TEST(Stimulus, OrnsteinUhlenbeckNoiseHasItsMeanSdAndCorrelationTime) {
   EXPECT_NEAR(m, mean, 4 * sd / 63);
   EXPECT_NEAR(std::sqrt(v), sd, 0.05 * sd);
   EXPECT_NEAR(c, std::exp(-1.0), 0.05);  // autocorrelation at lag tau is 1/e
+}
+
+TEST(Stimulus, WhiteNoiseIsIndependentEachStepGaussianOrUniform) {
+  // tau = 0: a new value every step (NEST's noise_generator; Izhikevich's random thalamic
+  // input is the uniform case). 100 000 independent samples: mean to sd/316, sd to ~0.5 %.
+  const double mean = 10, sd = 4;
+  for (const char* dist : {"gaussian", "uniform"}) {
+    auto i = currents(fmt::format("kind = \"noise\"\nmean = \"{} pA\"\nstd = \"{} pA\"\n"
+                                  "tau = \"0 ms\"\ndistribution = \"{}\"",
+                                  mean, sd, dist),
+                      100000);
+    double m = 0, lo = 1e300, hi = -1e300;
+    for (double x : i) {
+      m += x;
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+    m /= i.size();
+    double v = 0, c = 0;
+    for (double x : i) v += (x - m) * (x - m);
+    v /= i.size();
+    for (size_t k = 0; k + 1 < i.size(); ++k) c += (i[k] - m) * (i[k + 1] - m);
+    c /= (i.size() - 1) * v;
+    EXPECT_NEAR(m, mean, 4 * sd / 316) << dist;
+    EXPECT_NEAR(std::sqrt(v), sd, 0.02 * sd) << dist;
+    EXPECT_NEAR(c, 0.0, 0.015) << dist;  // 4.7 standard errors
+    if (std::string(dist) == "uniform") {
+      // uniform on mean -+ sd sqrt 3, reaching close to both ends
+      EXPECT_GE(lo, mean - sd * std::sqrt(3.0));
+      EXPECT_LE(hi, mean + sd * std::sqrt(3.0));
+      EXPECT_LT(lo, mean - 0.99 * sd * std::sqrt(3.0));
+      EXPECT_GT(hi, mean + 0.99 * sd * std::sqrt(3.0));
+    } else {
+      EXPECT_LT(lo, mean - 3.5 * sd);  // a Gaussian's tails reach past the uniform's ends
+    }
+  }
+  EXPECT_THROW(currents("kind = \"noise\"\nstd = \"1 pA\"\ntau = \"1 ms\"\n"
+                        "distribution = \"uniform\"",
+                        1),
+               InputError);
+  EXPECT_THROW(currents("kind = \"noise\"\nstd = \"1 pA\"\ntau = \"0 ms\"\n"
+                        "distribution = \"poisson\"",
+                        1),
+               InputError);
 }
 
 }  // namespace

@@ -99,13 +99,14 @@ Stimulus::Stimulus(const StimulusSpec& spec, uint32_t index, const Network& net)
   }
   if (spec.kind == StimulusKind::noise) {
     // Exact update of the Ornstein-Uhlenbeck process over one step (Gillespie 1996):
-    // I <- mean + (I - mean) e^{-dt/tau} + std sqrt(1 - e^{-2 dt/tau}) xi
-    ou_decay_ = std::exp(-dt_ / spec.tau);
-    ou_kick_ = spec.std * std::sqrt(-std::expm1(-2.0 * dt_ / spec.tau));
+    // I <- mean + (I - mean) e^{-dt/tau} + std sqrt(1 - e^{-2 dt/tau}) xi.
+    // tau = 0: an independent value each step, held over it (NEST's noise_generator), drawn
+    // from a Gaussian or a uniform distribution of the same mean and std.
+    ou_decay_ = spec.tau > 0 ? std::exp(-dt_ / spec.tau) : 0.0;
+    ou_kick_ = spec.tau > 0 ? spec.std * std::sqrt(-std::expm1(-2.0 * dt_ / spec.tau)) : spec.std;
     ou_.resize(targets_.size());
     // start in the stationary distribution
-    for (size_t k = 0; k < targets_.size(); ++k)
-      ou_[k] = spec.mean + spec.std * streams_[k].normal();
+    for (size_t k = 0; k < targets_.size(); ++k) ou_[k] = spec.mean + spec.std * innovation(k);
   }
 }
 
@@ -155,7 +156,7 @@ void Stimulus::apply(int64_t step, Network& net, uint32_t thread) {
     case StimulusKind::noise:
       for (size_t k = k0; k < k1; ++k) {
         pop.i_stim[targets_[k]] += ou_[k];
-        ou_[k] = spec_.mean + (ou_[k] - spec_.mean) * ou_decay_ + ou_kick_ * streams_[k].normal();
+        ou_[k] = spec_.mean + (ou_[k] - spec_.mean) * ou_decay_ + ou_kick_ * innovation(k);
       }
       break;
     case StimulusKind::poisson: {

@@ -39,6 +39,12 @@ class Stimulus {
   std::vector<double> ou_;
   std::vector<RandomStream> streams_;
   double ou_decay_ = 0, ou_kick_ = 0;
+  // a draw of zero mean and unit variance for target k: Gaussian, or uniform on
+  // [-sqrt 3, sqrt 3] (noise with distribution = "uniform")
+  double innovation(size_t k) {
+    return spec_.uniform ? 1.7320508075688772 * (2 * streams_[k].uniform() - 1)
+                         : streams_[k].normal();
+  }
   PoissonSampler poisson_;
   // voltage clamp: level k is held in [bounds_[k], bounds_[k+1]) ms; per target, the clamp
   // current (pA) and the membrane potential (mV) at the start of the previous step

@@ -127,6 +127,7 @@ struct StimulusSpec {
   double start = 0, stop = kInf;  // ms
   // dc: amplitude; noise: mean, std, tau; poisson: rate, weight, receptor
   double amplitude = 0, mean = 0, std = 0, tau = 1;
+  bool uniform = false;  // noise with tau = 0: uniform (same mean and std) instead of Gaussian
   std::vector<double> per_target;  // dc: one amplitude per target neuron, if given
   double rate = 0, weight = 0;
   int receptor = 0;

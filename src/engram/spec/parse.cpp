@@ -936,7 +936,13 @@ StimulusSpec read_stimulus(TableReader& r, const ModelSpec& m) {
     st.std = r.quantity("std", Dim::current);
     st.tau = r.quantity("tau", Dim::time);
     if (st.std < 0) r.fail("std", "must be >= 0 pA");
-    if (!(st.tau > 0)) r.fail("tau", "must be > 0 ms");
+    if (!(st.tau >= 0)) r.fail("tau", "must be >= 0 ms (0: a new independent value every step)");
+    const std::string dist = r.string("distribution", std::string("gaussian"));
+    if (dist != "gaussian" && dist != "uniform")
+      r.fail("distribution", "expected \"gaussian\" or \"uniform\", got \"" + dist + "\"");
+    st.uniform = dist == "uniform";
+    if (st.uniform && st.tau > 0)
+      r.fail("distribution", "\"uniform\" needs tau = 0 ms (independent values each step)");
   } else if (kind == "poisson") {
     st.kind = StimulusKind::poisson;
     if (pop.model->receptors.empty())
