@@ -54,6 +54,8 @@ CASES = [
      ["--duration", "300 ms", "--set", "record.3.interval=100 ms"]),
     ("spatial_sheet", "examples/spatial_sheet.toml", ["--duration", "100 ms"]),
     ("stimulation_protocols", "examples/stimulation_protocols.toml", []),
+    # the clopath rule: its targets' voltages per partition
+    ("clopath_2010_pairing", "examples/clopath_2010_pairing.toml", []),
 ]
 
 tmp = Path(tempfile.mkdtemp(prefix="engram-mpi-"))
