@@ -56,6 +56,8 @@ CASES = [
     ("stimulation_protocols", "examples/stimulation_protocols.toml", []),
     # gap junctions: potentials exchanged every step
     ("gap_junctions", "examples/gap_junctions.toml", ["--duration", "100 ms"]),
+    # the clopath rule: its targets' voltages per partition
+    ("clopath_2010_pairing", "examples/clopath_2010_pairing.toml", []),
 ]
 
 tmp = Path(tempfile.mkdtemp(prefix="engram-mpi-"))

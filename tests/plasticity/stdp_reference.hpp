@@ -69,4 +69,37 @@ inline double stdp_reference(const StdpSpec& r, double w0, std::vector<StdpEvent
   return w;
 }
 
+// The postsynaptic quantities the clopath rule reads, after each step: the membrane potential
+// u and the (delayed) filtered potentials ū+, ū-, and ū̄ (mV).
+struct ClopathPost {
+  std::vector<double> u, u_plus, u_minus, u_bar_bar;
+};
+
+// The clopath rule (Clopath et al. 2010, as NEST) on one synapse, eagerly step by step: the
+// presynaptic trace decays every step; each step's potentiation a_ltp x̄ [u - θ+]+ [ū+ - θ-]+ dt
+// (with the trace before a spike of that step), then at a presynaptic spike the depression
+// a_ltd [ū- - θ-]+ (· ū̄²/u_ref² with homeostasis) and the trace's jump of 1/tau_x; bounds
+// after each change. `pre`: the steps of the presynaptic spikes, increasing.
+inline double clopath_reference(const StdpSpec& r, double w0, const std::vector<int64_t>& pre,
+                                const ClopathPost& post, double dt, int64_t n_steps) {
+  double w = w0, x = 0;
+  const double decay = std::exp(-dt / r.tau_x);
+  size_t next = 0;
+  for (int64_t e = 0; e < n_steps; ++e) {
+    const auto i = static_cast<size_t>(e);
+    if (e > 0) x *= decay;
+    const double ltp = r.a_ltp * std::max(post.u[i] - r.theta_plus, 0.0) *
+                       std::max(post.u_plus[i] - r.theta_minus, 0.0) * dt;
+    if (ltp > 0 && x > 0) w = std::min(w + r.learning_rate * ltp * x, r.w_max);
+    if (next < pre.size() && pre[next] == e) {
+      double ltd = r.a_ltd * std::max(post.u_minus[i] - r.theta_minus, 0.0);
+      if (r.homeostasis) ltd *= post.u_bar_bar[i] * post.u_bar_bar[i] / r.u_ref_squared;
+      w = std::max(w - r.learning_rate * ltd, r.w_min);
+      x += 1.0 / r.tau_x;
+      ++next;
+    }
+  }
+  return w;
+}
+
 }  // namespace engram::test

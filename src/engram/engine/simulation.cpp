@@ -287,6 +287,11 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
       StepInput in{s, syn, pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
       scratch.spiked.clear();
       pop.group->update(in, lo, hi, scratch.spiked);
+      // the clopath rule reads its targets' voltages after every step
+      for (uint32_t j : plastic_)
+        if (net_.projections[j].to == p)
+          if (ClopathRule* c = net_.shard(t, j).dynamics->clopath())
+            c->record(*pop.model, *pop.group, s, net_.min_delay);
       if (scratch.spiked.empty()) continue;
       // everything about its own neurons' spikes the thread keeps itself
       auto& st = stats_[p];

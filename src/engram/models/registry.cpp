@@ -8,17 +8,17 @@ extern const ModelInfo kMcCullochPitts, kLifPscDelta, kLifPscExp, kLifPscAlpha, 
     kPoissonSource, kSpikeSource;
 extern const ModelInfo kHhSquid, kHhCondExpTraub;
 extern const ModelInfo kIzhikevich, kAdexPscExp, kAdexCondExp;
-extern const ModelInfo kAdexCondReceptors;
+extern const ModelInfo kAdexCondReceptors, kAdexPscDeltaClopath;
 extern const ModelInfo kLifPscBeta, kLifCondAlpha, kLifCondBeta, kLifCondReceptors;
 extern const ModelInfo kLifPscExpAdapt, kLifCondExpAdapt;
 
 namespace {
 // One line per model; the order is the order of `engram models`.
-const std::array<const ModelInfo*, 19> kModels = {
-    &kMcCullochPitts,   &kLifPscDelta,       &kLifPscExp,       &kLifPscExpAdapt, &kLifPscAlpha,
-    &kLifPscBeta,       &kLifCondExp,        &kLifCondExpAdapt, &kLifCondAlpha,   &kLifCondBeta,
-    &kLifCondReceptors, &kHhSquid,           &kHhCondExpTraub,  &kIzhikevich,     &kAdexPscExp,
-    &kAdexCondExp,      &kAdexCondReceptors, &kPoissonSource,   &kSpikeSource,
+const std::array<const ModelInfo*, 20> kModels = {
+    &kMcCullochPitts,   &kLifPscDelta,       &kLifPscExp,           &kLifPscExpAdapt, &kLifPscAlpha,
+    &kLifPscBeta,       &kLifCondExp,        &kLifCondExpAdapt,     &kLifCondAlpha,   &kLifCondBeta,
+    &kLifCondReceptors, &kHhSquid,           &kHhCondExpTraub,      &kIzhikevich,     &kAdexPscExp,
+    &kAdexCondExp,      &kAdexCondReceptors, &kAdexPscDeltaClopath, &kPoissonSource,  &kSpikeSource,
 };
 }  // namespace
 

@@ -40,7 +40,14 @@ struct StpSpec {
 //     go to an eligibility trace c (decay tau_c) instead of the weight, and
 //     dw/dt = w_max · c · d(t) / ms, d = baseline + dopamine_amount per spike of the dopamine
 //     population, decaying with tau_d (volume transmission: one concentration for all).
-enum class StdpRule { none, pair, triplet, dopamine };
+//   clopath (Clopath, Büsing, Vasilaki & Gerstner 2010; NEST clopath_synapse): voltage-based,
+//     the target's membrane potential u and its filtered, delayed ū-, ū+ (and ū̄) enter:
+//     pre spike:   w -= a_ltd · [ū-(t) - theta_minus]+     (· ū̄²/u_ref_squared if homeostasis)
+//     every step:  w += a_ltp · x̄(t) · [u(t) - theta_plus]+ · [ū+(t) - theta_minus]+ · dt
+//     x̄: the presynaptic trace, jumping by 1/tau_x (1/ms); bounds [w_min, w_max] after each
+//     change. Amplitudes in the weight's unit per mV (per mV² for a_ltp).
+//     plasticity/clopath_rule.hpp.
+enum class StdpRule { none, pair, triplet, dopamine, clopath };
 enum class WeightDependence { additive, multiplicative, power };
 enum class Pairing { all_to_all, nearest };
 
@@ -60,6 +67,11 @@ struct StdpSpec {
   int dopamine_reward = -1;          // from this [[reward]]
   double tau_c = 1000, tau_d = 200;  // ms
   double dopamine_amount = 0.5, baseline = 0;
+  // clopath (NEST's defaults; tau_x above is the presynaptic trace's, 15 ms there)
+  double a_ltd = 14e-5, a_ltp = 8e-5;              // per mV, per mV²
+  double theta_minus = -70.6, theta_plus = -45.3;  // mV
+  double u_ref_squared = 60;                       // mV²
+  bool homeostasis = false;  // a_ltd scaled by ū̄²/u_ref_squared (NEST: A_LTD_const = false)
 };
 
 // Homeostatic synaptic scaling (Turrigiano et al. 1998; van Rossum, Bi & Turrigiano 2000):
@@ -81,6 +93,7 @@ constexpr std::string_view to_string(StdpRule r) {
   return r == StdpRule::pair       ? "stdp_pair"
          : r == StdpRule::triplet  ? "stdp_triplet"
          : r == StdpRule::dopamine ? "stdp_dopamine"
+         : r == StdpRule::clopath  ? "clopath"
                                    : "none";
 }
 

@@ -25,7 +25,9 @@ SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, doubl
     decay_rec_.init(stp_.tau_rec, dt);
     if (stp_.tau_facil > 0) decay_facil_.init(stp_.tau_facil, dt);
   }
-  if (has_stdp()) {
+  if (stdp_.rule == StdpRule::clopath)
+    clopath_ = std::make_unique<ClopathRule>(stdp_, dt, n_pre, post_lo, post_hi);
+  if (has_stdp() && !clopath_) {
     applied_.assign(n_pre, 0);
     x1_.assign(n_pre, 0.0);
     decay_plus_.init(stdp_.tau_plus, dt);
@@ -214,6 +216,11 @@ void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t
       on_pre_spike_dopamine(pr, inputs, pre, s, scale, efficacy);
       return;
     }
+    if (clopath_) {
+      clopath_->on_pre_spike(pr, inputs, pre, s, scale, efficacy);
+      last_[pre] = s;
+      return;
+    }
     const bool triplet = stdp_.rule == StdpRule::triplet;
     // r2(t-ε): the presynaptic triplet trace before this spike
     const double r2 = triplet && last >= 0 ? x2_[pre] * decay_x_(s - last) : 0.0;
@@ -289,7 +296,7 @@ void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
     rate_[i] = rate(post, s) + 1000.0 / scaling_.tau_rate;  // Hz: the trace of a train
     rate_last_[i] = s;
   }
-  if (!has_stdp()) return;
+  if (!has_stdp() || clopath_) return;  // clopath reads voltages, not spikes
   auto& h = history_[post - post_lo_];
   double y1 = 0, y2 = 0;
   if (!h.empty()) {
@@ -313,6 +320,10 @@ void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
 
 void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
   if (!has_stdp()) return;
+  if (clopath_) {
+    clopath_->flush(pr, until, scale);
+    return;
+  }
   float* weight = pr.weight.data();
   const uint32_t* tgt = pr.target.data();
   const auto n_pre = static_cast<uint32_t>(last_.size());
@@ -353,6 +364,7 @@ size_t SynapseDynamics::state_bytes() const {
              (x1_.capacity() + x2_.capacity() + u_.capacity() + r_.capacity()) * sizeof(double) +
              history_.capacity() * sizeof(std::vector<PostSpike>);
   for (const auto& h : history_) n += h.capacity() * sizeof(PostSpike);
+  if (clopath_) n += clopath_->state_bytes();
   return n;
 }
 

@@ -17,11 +17,13 @@
 // and updates its copy identically), the histories are those of the shard's own targets.
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "engram/engine/ring_buffer.hpp"
 #include "engram/network/projection.hpp"
+#include "engram/plasticity/clopath_rule.hpp"
 #include "engram/plasticity/rule_spec.hpp"
 
 namespace engram {
@@ -64,6 +66,8 @@ class SynapseDynamics {
 
   // Bytes of per-neuron state and spike history (not per synapse).
   size_t state_bytes() const;
+  // The clopath rule's runtime (it reads the targets' voltages each step), or null.
+  ClopathRule* clopath() const { return clopath_.get(); }
 
  private:
   struct PostSpike {
@@ -129,6 +133,7 @@ class SynapseDynamics {
   static constexpr int kRecent = 4;
   std::vector<int64_t> recent_step_;
   std::vector<double> recent_y2_;
+  std::unique_ptr<ClopathRule> clopath_;  // StdpRule::clopath: all of its state
 };
 
 }  // namespace engram

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "engram/core/random.hpp"
+#include "engram/plasticity/clopath_rule.hpp"
 #include "engram/spec/list_files.hpp"
 #include "engram/spec/toml_reader.hpp"
 
@@ -601,9 +602,13 @@ StpSpec read_stp(TableReader& t) {
 StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableReader& synapse,
                    const ModelSpec& m) {
   StdpSpec r;
-  constexpr std::array<std::string_view, 3> rules{"stdp_pair", "stdp_triplet", "stdp_dopamine"};
+  constexpr std::array<std::string_view, 4> rules{"stdp_pair", "stdp_triplet", "stdp_dopamine",
+                                                  "clopath"};
   const int rule = choice(t, "rule", rules, "");
-  r.rule = rule == 0 ? StdpRule::pair : rule == 1 ? StdpRule::triplet : StdpRule::dopamine;
+  r.rule = rule == 0   ? StdpRule::pair
+           : rule == 1 ? StdpRule::triplet
+           : rule == 2 ? StdpRule::dopamine
+                       : StdpRule::clopath;
   const bool triplet = r.rule == StdpRule::triplet;
   auto positive_time = [&](std::string_view key, double fallback) {
     const double v = t.quantity(key, Dim::time, fallback);
@@ -615,7 +620,18 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
     if (!(v >= 0)) t.fail(key, fmt::format("must be >= 0, got {:g}", v));
     return v;
   };
-  if (triplet) {
+  if (r.rule == StdpRule::clopath) {
+    // NEST's defaults (aeif_psc_delta_clopath, clopath_synapse; Clopath et al. 2010)
+    r.a_ltd = non_negative("a_ltd", 14e-5);
+    r.a_ltp = non_negative("a_ltp", 8e-5);
+    r.theta_minus = t.quantity("theta_minus", Dim::voltage, -70.6);
+    r.theta_plus = t.quantity("theta_plus", Dim::voltage, -45.3);
+    r.tau_x = positive_time("tau_x", 15);
+    r.homeostasis = t.boolean("homeostasis", false);
+    r.u_ref_squared = t.quantity("u_ref_squared", Dim::none, 60.0);
+    if (!(r.u_ref_squared > 0))
+      t.fail("u_ref_squared", fmt::format("must be > 0 (mV^2), got {:g}", r.u_ref_squared));
+  } else if (triplet) {
     // Pfister & Gerstner 2006, visual cortex all-to-all minimal model as defaults for the
     // time constants of the fast traces (fixed in their fits)
     r.tau_plus = positive_time("tau_plus", 16.8);
@@ -658,7 +674,9 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
     d.finish();
   }
   constexpr std::array<std::string_view, 3> deps{"additive", "multiplicative", "power"};
-  r.dependence = static_cast<WeightDependence>(choice(t, "weight_dependence", deps, "additive"));
+  // clopath: hard bounds only, each change applied directly (no weight_dependence, pairing)
+  if (r.rule != StdpRule::clopath)
+    r.dependence = static_cast<WeightDependence>(choice(t, "weight_dependence", deps, "additive"));
   if (r.rule == StdpRule::dopamine && r.dependence != WeightDependence::additive)
     t.fail("weight_dependence",
            "stdp_dopamine changes weights through its eligibility trace: only \"additive\" "
@@ -668,7 +686,8 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
     r.mu_minus = non_negative("mu_minus", std::nullopt);
   }
   constexpr std::array<std::string_view, 2> pairings{"all_to_all", "nearest"};
-  r.pairing = static_cast<Pairing>(choice(t, "pairing", pairings, "all_to_all"));
+  if (r.rule != StdpRule::clopath)
+    r.pairing = static_cast<Pairing>(choice(t, "pairing", pairings, "all_to_all"));
   r.w_min = t.quantity("w_min", wdim, 0.0);
   r.w_max = t.quantity("w_max", wdim);
   if (!(r.w_max > r.w_min))
@@ -751,6 +770,14 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
   if (s.has("plasticity")) {
     TableReader t = s.subtable("plasticity");
     p.stdp = read_stdp(t, wdim, p.weight, s, m);
+    if (p.stdp.rule == StdpRule::clopath)
+      for (auto row : ClopathRule::kRows)
+        if (find_index(target.state, row) < 0)
+          t.fail("rule", fmt::format("the clopath rule reads the target's membrane potential and "
+                                     "filtered voltages (state rows v, u_bar_plus_delayed, "
+                                     "u_bar_minus_delayed, u_bar_bar); population '{}' is a {}, "
+                                     "which has no '{}' (use adex_psc_delta_clopath)",
+                                     m.populations[p.to].name, target.name, row));
   }
   if (s.has("scaling")) {
     TableReader t = s.subtable("scaling");
