@@ -51,7 +51,7 @@ ms secondorder 2, fine = dt 0.025/16 ms secondorder 2 (sampled at the 0.025 ms g
               type change; a child section starts at its parent sample (the parent's diameter
               when the types agree, else its own) and attaches at the parent's x = 1.
               Ra 100, cm 1, hh everywhere; in the dendrites (not the soma) gnabar 0.06, gkbar
-              0.018, gl 1e-4, el -65. IClamp soma(0.5) 0.8 nA 5-45 ms; 50 ms; fine dt 0.025/8.
+              0.018, gl 1e-4, el -65. IClamp soma(0.5) 0.8 nA 5-95 ms; 100 ms.
               Spikes (0 mV crossings) at soma(0.5) and at x = 0.5 of the apical section whose
               end is farthest from the soma (named by the SWC line of its first sample).
 
@@ -331,14 +331,14 @@ def swc_case(out, head):
     apical = [(h.distance(sec(1)), line) for line, sec in by_line.items() if types[line] == 4]
     far_d, far_line = max(apical)
     keep = []
-    iclamp(soma(0.5), 5.0, 40.0, 0.8, keep)
+    iclamp(soma(0.5), 5.0, 90.0, 0.8, keep)
     nodes = sum(sec.nseg for sec in sections)
     area = sum(seg.area() for sec in sections for seg in sec)
     print(f"swc: {len(sections)} sections, {nodes} segments, area {area:.3f} um2; far apical line {far_line} at {far_d:.1f} um")
     rows = []
-    methods = {"be": (DT, 0), "cn": (DT, 2), "fine": (DT / 8, 2)}
+    methods = METHODS
     for method, (dt, so) in methods.items():
-        t, v = run({"soma(0.5)": soma(0.5)._ref_v, f"line{far_line}(0.5)": by_line[far_line](0.5)._ref_v}, 50.0, dt, so, dt)
+        t, v = run({"soma(0.5)": soma(0.5)._ref_v, f"line{far_line}(0.5)": by_line[far_line](0.5)._ref_v}, 100.0, dt, so, dt)
         for loc, x in v.items():
             ts = crossings(t, x)
             print(f"swc {method:5s} {loc:14s} {len(ts)} spikes: {np.round(ts, 4)}")
