@@ -56,7 +56,7 @@ ms secondorder 2, fine = dt 0.025/16 ms secondorder 2 (sampled at the 0.025 ms g
               end is farthest from the soma (named by the SWC line of its first sample).
 
 Usage: /usr/bin/python3 tools/neuron_reference/dendrite_mechanisms_reference.py [--out tests/data/neuron]
-Runs in about two minutes.
+Runs in about ten seconds.
 """
 import argparse
 import math
@@ -336,8 +336,7 @@ def swc_case(out, head):
     area = sum(seg.area() for sec in sections for seg in sec)
     print(f"swc: {len(sections)} sections, {nodes} segments, area {area:.3f} um2; far apical line {far_line} at {far_d:.1f} um")
     rows = []
-    methods = METHODS
-    for method, (dt, so) in methods.items():
+    for method, (dt, so) in METHODS.items():
         t, v = run({"soma(0.5)": soma(0.5)._ref_v, f"line{far_line}(0.5)": by_line[far_line](0.5)._ref_v}, 100.0, dt, so, dt)
         for loc, x in v.items():
             ts = crossings(t, x)
