@@ -11,6 +11,8 @@ simulators, as a table on stdout and (with --json) as JSON.
 Run with Debian's Python, which sees python3-brian:
   /usr/bin/python3 bench/run_bench.py --reps 3 --json /tmp/bench.json
   /usr/bin/python3 bench/run_bench.py --nets coba --T 1 --no-peer
+  /usr/bin/python3 bench/run_bench.py --nets cell1000   # the 1000-segment cable cell vs NEURON
+                                                        # (bench/run_cell_bench.py)
 
 Exit status: 0 on success, 2 when the engram binary (or an example file) is missing, 1 when a
 run fails.
@@ -47,7 +49,9 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nets", default="coba,cuba,cobahh",
-                    help="comma list from: coba, cuba, cobahh, stdp (COBA with pair STDP on E->E)")
+                    help="comma list from: coba, cuba, cobahh, stdp (COBA with pair STDP on E->E); "
+                         "or cell1000 alone: the 1000-segment active cable cell against NEURON "
+                         "(bench/run_cell_bench.py)")
     ap.add_argument("--T", default="1,10", help="comma list of biological times in s")
     ap.add_argument("--reps", type=int, default=3, help="runs per case; medians are reported")
     ap.add_argument("--no-peer", action="store_true", help="engram only, skip Brian2")
@@ -271,6 +275,12 @@ def table(rows):
 
 
 def main():
+    if "--nets" in sys.argv[1:-1] and sys.argv[sys.argv.index("--nets") + 1] == "cell1000":
+        # the cable-cell benchmark against NEURON has its own driver; pass --T/--reps/--json on
+        rest = sys.argv[1:]
+        i = rest.index("--nets")
+        del rest[i:i + 2]
+        return subprocess.call([PEER_PY, os.path.join(HERE, "run_cell_bench.py")] + rest)
     args = parse_args()
     if not (os.path.isfile(args.engram) and os.access(args.engram, os.X_OK)):
         die(f"engram binary not found or not executable: {args.engram}\n"

@@ -251,6 +251,23 @@ CableCell::CableCell(const CellSpec& spec, double dt, Integrator method)
                                    c.delay, c.dur, c.amp));
     clamps_.add(comp_.node(c.where), c);
   }
+  for (size_t i = 0; i < spec.seclamps.size(); ++i) {
+    const SEClamp& c = spec.seclamps[i];
+    const std::string key = fmt::format("seclamps[{}]", i);
+    if (c.where.section < 0 || static_cast<size_t>(c.where.section) >= m.size())
+      throw InputError(
+          {}, key, fmt::format("section {} does not exist (0..{})", c.where.section, m.size() - 1));
+    if (!(c.where.x >= 0 && c.where.x <= 1))
+      throw InputError({}, key, fmt::format("x must be in [0, 1], got {}", c.where.x));
+    if (!(c.rs > 0) || !std::isfinite(c.rs))
+      throw InputError({}, key + ".rs", fmt::format("must be > 0 MOhm, got {}", c.rs));
+    for (size_t l = 0; l < 3; ++l)
+      if (!(c.dur[l] >= 0) || !std::isfinite(c.dur[l]) || !std::isfinite(c.amp[l]))
+        throw InputError({}, fmt::format("{}.level{}", key, l + 1),
+                         fmt::format("needs dur >= 0 ms and a finite amp, got dur {}, amp {}",
+                                     c.dur[l], c.amp[l]));
+    seclamps_.add(comp_.node(c.where), c);
+  }
 
   // --- matrix ----------------------------------------------------------------------------------
   const double cj = method_ == Integrator::backward_euler ? 1.0 / dt : 2.0 / dt;
@@ -280,22 +297,21 @@ CableCell::CableCell(const CellSpec& spec, double dt, Integrator method)
     if (comp_.area[k] > 0) continue;
     zero_node_.push_back(static_cast<int32_t>(k));
     zero_first_.push_back(static_cast<int32_t>(zero_nb_.size()));
-    double sum = 0;
     for (const auto& [j, g] : nb[k]) {
       zero_nb_.push_back(j);
       zero_g_.push_back(g);
-      sum += g;
     }
-    zero_gsum_.push_back(sum);
   }
   zero_first_.push_back(static_cast<int32_t>(zero_nb_.size()));
   zero_rhs_.assign(zero_node_.size(), 0.0);
+  zero_d_.assign(zero_node_.size(), 0.0);
   initialize();
 }
 
 void CableCell::initialize() {
   std::fill(v_.begin(), v_.end(), v_init_);
   for (auto& mech : mechs_) mech->initialize(v_.data());
+  seclamps_.reset();
   steps_ = 0;
 }
 
@@ -311,10 +327,16 @@ void CableCell::step() {
     rhs[k] = cjc[k] * v[k];
   }
   for (auto& mech : mechs_) mech->add_current(v, d, rhs);
-  clamps_.add_current((static_cast<double>(steps_) + 0.5) * dt_, rhs);
+  const double t_mid = (static_cast<double>(steps_) + 0.5) * dt_;
+  clamps_.add_current(t_mid, rhs);
+  seclamps_.add_conductance(t_mid, d, rhs);
   const bool cn = method_ == Integrator::crank_nicolson;
   if (cn)
-    for (size_t z = 0; z < zero_node_.size(); ++z) zero_rhs_[z] = rhs[zero_node_[z]];
+    for (size_t z = 0; z < zero_node_.size(); ++z) {
+      // the row of a zero-area node: its axial conductances plus any voltage clamp's
+      zero_rhs_[z] = rhs[zero_node_[z]];
+      zero_d_[z] = d[zero_node_[z]];
+    }
   hines_solve(comp_.parent, d_, lower_, lower_, rhs_);
   if (cn) {
     for (size_t k = 0; k < n; ++k) v[k] = 2.0 * rhs[k] - v[k];
@@ -323,11 +345,12 @@ void CableCell::step() {
       double sum = zero_rhs_[z];
       for (int32_t e = zero_first_[z]; e < zero_first_[z + 1]; ++e)
         sum += zero_g_[static_cast<size_t>(e)] * v[zero_nb_[static_cast<size_t>(e)]];
-      v[zero_node_[z]] = sum / zero_gsum_[z];
+      v[zero_node_[z]] = sum / zero_d_[z];
     }
   } else {
     for (size_t k = 0; k < n; ++k) v[k] = rhs[k];
   }
+  seclamps_.record(v);
   for (auto& mech : mechs_) mech->advance(v, dt_);
   ++steps_;
 }

@@ -42,6 +42,7 @@
 
 #include "engram/dendrites/mechanism.hpp"
 #include "engram/dendrites/mechanisms/iclamp.hpp"
+#include "engram/dendrites/mechanisms/seclamp.hpp"
 #include "engram/dendrites/morphology.hpp"
 
 namespace engram::dendrites {
@@ -106,7 +107,8 @@ struct CellSpec {
   std::vector<SectionProperties> properties;  // one per section
   std::vector<MechanismInsertion> mechanisms;
   std::vector<IClamp> iclamps;
-  double v_init = -65.0;  // mV
+  std::vector<SEClamp> seclamps;  // voltage clamps
+  double v_init = -65.0;          // mV
 
   CellSpec() = default;
   explicit CellSpec(Morphology m, SectionProperties defaults = {});
@@ -160,6 +162,8 @@ class CableCell {
   double v(Location where) const { return v_[static_cast<size_t>(comp_.node(where))]; }
   int32_t node(Location where) const { return comp_.node(where); }
   const Compartments& compartments() const { return comp_; }
+  // nA, the current of each voltage clamp (spec order) in the last step, NEURON's SEClamp.i.
+  std::span<const double> seclamp_current() const { return seclamps_.current(); }
   // The inserted mechanism of that name, or null.
   const Mechanism* mechanism(std::string_view name) const;
 
@@ -173,9 +177,10 @@ class CableCell {
   std::vector<std::string> mech_names_;
   std::vector<std::unique_ptr<Mechanism>> mechs_;
   IClampSet clamps_;
+  SEClampSet seclamps_;
   // zero-area nodes (Crank-Nicolson): neighbours and conductances in CSR form
   std::vector<int32_t> zero_node_, zero_first_, zero_nb_;
-  std::vector<double> zero_g_, zero_gsum_, zero_rhs_;
+  std::vector<double> zero_g_, zero_d_, zero_rhs_;
 };
 
 }  // namespace engram::dendrites

@@ -4,11 +4,11 @@
 
 namespace engram::dendrites {
 
-extern const MechanismInfo kPas, kHh;
+extern const MechanismInfo kPas, kHh, kCaHva, kIh;
 
 namespace {
 // One line per mechanism.
-const std::array<const MechanismInfo*, 2> kMechanisms = {&kPas, &kHh};
+const std::array<const MechanismInfo*, 4> kMechanisms = {&kPas, &kHh, &kCaHva, &kIh};
 }  // namespace
 
 std::span<const MechanismInfo* const> all_mechanisms() {
