@@ -55,7 +55,7 @@ class NeuronGroup {
   uint32_t size() const { return size_; }
 
   // Models that locate a threshold crossing inside the step return, per neuron, the time of
-  // its last spike after the step's start (ms, in (0, dt]); valid for the neurons update()
+  // its (first) spike after the step's start (ms, in (0, dt]); valid for the neurons update()
   // just reported. The recorded spike times use it; delivery stays on the step grid (the
   // spike acts from the end of its step, as every spike does). Null: no sub-step times.
   virtual const double* spike_offsets() const { return nullptr; }
