@@ -251,6 +251,26 @@ CableCell::CableCell(const CellSpec& spec, double dt, Integrator method)
                                    c.delay, c.dur, c.amp));
     clamps_.add(comp_.node(c.where), c);
   }
+  for (size_t i = 0; i < spec.synapses.size(); ++i) {
+    const Synapse& syn = spec.synapses[i];
+    const std::string key = fmt::format("synapses[{}] ({})", i, synapse_kind_name(syn.kind));
+    if (syn.where.section < 0 || static_cast<size_t>(syn.where.section) >= m.size())
+      throw InputError(
+          {}, key,
+          fmt::format("section {} does not exist (0..{})", syn.where.section, m.size() - 1));
+    if (!(syn.where.x >= 0 && syn.where.x <= 1))
+      throw InputError({}, key, fmt::format("x must be in [0, 1], got {}", syn.where.x));
+    if (!(syn.tau2 > 0) || !std::isfinite(syn.tau2))
+      throw InputError({}, key + ".tau2", fmt::format("must be > 0 ms, got {}", syn.tau2));
+    if (!(syn.tau1 >= 0) || !(syn.tau1 <= syn.tau2))
+      throw InputError({}, key + ".tau1",
+                       fmt::format("must be in [0, tau2 = {}] ms, got {}", syn.tau2, syn.tau1));
+    if (!std::isfinite(syn.e))
+      throw InputError({}, key + ".e", fmt::format("must be finite, got {}", syn.e));
+    if (!(syn.mg >= 0) || !std::isfinite(syn.mg))
+      throw InputError({}, key + ".mg", fmt::format("must be >= 0 mM, got {}", syn.mg));
+    synapses_.add(comp_.node(syn.where), syn, dt);
+  }
 
   // --- matrix ----------------------------------------------------------------------------------
   const double cj = method_ == Integrator::backward_euler ? 1.0 / dt : 2.0 / dt;
@@ -290,12 +310,14 @@ CableCell::CableCell(const CellSpec& spec, double dt, Integrator method)
   }
   zero_first_.push_back(static_cast<int32_t>(zero_nb_.size()));
   zero_rhs_.assign(zero_node_.size(), 0.0);
+  zero_d_.assign(zero_node_.size(), 0.0);
   initialize();
 }
 
 void CableCell::initialize() {
   std::fill(v_.begin(), v_.end(), v_init_);
   for (auto& mech : mechs_) mech->initialize(v_.data());
+  synapses_.reset();
   steps_ = 0;
 }
 
@@ -312,9 +334,13 @@ void CableCell::step() {
   }
   for (auto& mech : mechs_) mech->add_current(v, d, rhs);
   clamps_.add_current((static_cast<double>(steps_) + 0.5) * dt_, rhs);
+  synapses_.add_current(v, d, rhs);
   const bool cn = method_ == Integrator::crank_nicolson;
   if (cn)
-    for (size_t z = 0; z < zero_node_.size(); ++z) zero_rhs_[z] = rhs[zero_node_[z]];
+    for (size_t z = 0; z < zero_node_.size(); ++z) {
+      zero_rhs_[z] = rhs[zero_node_[z]];
+      zero_d_[z] = d[zero_node_[z]] - d0[zero_node_[z]];  // a synapse's linearised conductance
+    }
   hines_solve(comp_.parent, d_, lower_, lower_, rhs_);
   if (cn) {
     for (size_t k = 0; k < n; ++k) v[k] = 2.0 * rhs[k] - v[k];
@@ -323,12 +349,13 @@ void CableCell::step() {
       double sum = zero_rhs_[z];
       for (int32_t e = zero_first_[z]; e < zero_first_[z + 1]; ++e)
         sum += zero_g_[static_cast<size_t>(e)] * v[zero_nb_[static_cast<size_t>(e)]];
-      v[zero_node_[z]] = sum / zero_gsum_[z];
+      v[zero_node_[z]] = sum / (zero_gsum_[z] + zero_d_[z]);
     }
   } else {
     for (size_t k = 0; k < n; ++k) v[k] = rhs[k];
   }
   for (auto& mech : mechs_) mech->advance(v, dt_);
+  synapses_.advance();
   ++steps_;
 }
 

@@ -42,6 +42,7 @@
 
 #include "engram/dendrites/mechanism.hpp"
 #include "engram/dendrites/mechanisms/iclamp.hpp"
+#include "engram/dendrites/mechanisms/synapse.hpp"
 #include "engram/dendrites/morphology.hpp"
 
 namespace engram::dendrites {
@@ -106,7 +107,8 @@ struct CellSpec {
   std::vector<SectionProperties> properties;  // one per section
   std::vector<MechanismInsertion> mechanisms;
   std::vector<IClamp> iclamps;
-  double v_init = -65.0;  // mV
+  std::vector<Synapse> synapses;  // indexed in this order by CableCell::deliver
+  double v_init = -65.0;          // mV
 
   CellSpec() = default;
   explicit CellSpec(Morphology m, SectionProperties defaults = {});
@@ -160,6 +162,10 @@ class CableCell {
   double v(Location where) const { return v_[static_cast<size_t>(comp_.node(where))]; }
   int32_t node(Location where) const { return comp_.node(where); }
   const Compartments& compartments() const { return comp_; }
+  // A spike of `weight` (uS) at synapse k (CellSpec::synapses order), taking effect in the
+  // next step (NEURON's fixed-step delivery: an event at t reaches the step that starts at t).
+  void deliver(size_t synapse, double weight) { synapses_.deliver(synapse, weight); }
+  const SynapseSet& synapses() const { return synapses_; }
   // The inserted mechanism of that name, or null.
   const Mechanism* mechanism(std::string_view name) const;
 
@@ -173,9 +179,10 @@ class CableCell {
   std::vector<std::string> mech_names_;
   std::vector<std::unique_ptr<Mechanism>> mechs_;
   IClampSet clamps_;
+  SynapseSet synapses_;
   // zero-area nodes (Crank-Nicolson): neighbours and conductances in CSR form
   std::vector<int32_t> zero_node_, zero_first_, zero_nb_;
-  std::vector<double> zero_g_, zero_gsum_, zero_rhs_;
+  std::vector<double> zero_g_, zero_gsum_, zero_rhs_, zero_d_;
 };
 
 }  // namespace engram::dendrites
