@@ -11,14 +11,15 @@ extern const ModelInfo kIzhikevich, kAdexPscExp, kAdexCondExp;
 extern const ModelInfo kAdexCondReceptors;
 extern const ModelInfo kLifPscBeta, kLifCondAlpha, kLifCondBeta, kLifCondReceptors;
 extern const ModelInfo kLifPscExpAdapt, kLifCondExpAdapt;
+extern const ModelInfo kCable;
 
 namespace {
 // One line per model; the order is the order of `engram models`.
-const std::array<const ModelInfo*, 19> kModels = {
+const std::array<const ModelInfo*, 20> kModels = {
     &kMcCullochPitts,   &kLifPscDelta,       &kLifPscExp,       &kLifPscExpAdapt, &kLifPscAlpha,
     &kLifPscBeta,       &kLifCondExp,        &kLifCondExpAdapt, &kLifCondAlpha,   &kLifCondBeta,
     &kLifCondReceptors, &kHhSquid,           &kHhCondExpTraub,  &kIzhikevich,     &kAdexPscExp,
-    &kAdexCondExp,      &kAdexCondReceptors, &kPoissonSource,   &kSpikeSource,
+    &kAdexCondExp,      &kAdexCondReceptors, &kCable,           &kPoissonSource,  &kSpikeSource,
 };
 }  // namespace
 
