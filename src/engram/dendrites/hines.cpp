@@ -12,16 +12,20 @@ void hines_solve(std::span<const int32_t> parent, std::span<double> d,
   const double* __restrict lo = lower.data();
   const double* __restrict up = upper.data();
   double* __restrict b = rhs.data();
-  // leaves to root: fold row i into its parent's row
+  // leaves to root: fold row i into its parent's row. d[i] is final once its children are
+  // folded; keep its reciprocal there, so that the back substitution multiplies (one division
+  // per node on the dependency chain instead of two)
   for (size_t i = n - 1; i > 0; --i) {
     const size_t q = static_cast<size_t>(p[i]);
-    const double f = up[i] / dd[i];
+    const double inv = 1.0 / dd[i];
+    dd[i] = inv;
+    const double f = up[i] * inv;
     dd[q] -= f * lo[i];
     b[q] -= f * b[i];
   }
   // root to leaves
   b[0] /= dd[0];
-  for (size_t i = 1; i < n; ++i) b[i] = (b[i] - lo[i] * b[static_cast<size_t>(p[i])]) / dd[i];
+  for (size_t i = 1; i < n; ++i) b[i] = (b[i] - lo[i] * b[static_cast<size_t>(p[i])]) * dd[i];
 }
 
 }  // namespace engram::dendrites

@@ -11,8 +11,8 @@
 // parent's: no fill-in, since a node has one parent), back substitution once from the root
 // to the leaves. No pivoting: the cable matrices are diagonally dominant (capacitive and
 // membrane terms plus the axial conductances on the diagonal, minus the same conductances
-// off it). In place and allocation-free: d is overwritten by the eliminated diagonal, rhs by
-// the solution. Hines M. (1984) Int J Biomed Comput 15:69-76.
+// off it). In place and allocation-free: d is overwritten (by the reciprocals of the eliminated
+// diagonal below the root), rhs by the solution. Hines M. (1984) Int J Biomed Comput 15:69-76.
 #include <cstdint>
 #include <span>
 
