@@ -131,5 +131,49 @@ TEST(CableNetwork, SameSpikesForOneAndTwoThreads) {
   EXPECT_EQ(test::trace(*one, "cells", "v_dend", 1), test::trace(*two, "cells", "v_dend", 1));
 }
 
+TEST(CableNetwork, StdpActsOnADendriticSynapse) {
+  // Pair STDP onto a synapse site works as onto a point neuron's port: the post spikes are
+  // the cells' threshold crossings, and the weights move from where they started.
+  std::string model = kModel;
+  const std::string old_duration = "duration = \"40 ms\"";
+  model.replace(model.find(old_duration), old_duration.size(), "duration = \"300 ms\"");
+  model += R"(
+[[population]]
+name = "noise"
+size = 40
+model = "poisson_source"
+params = { rate = "40 Hz" }
+[[projection]]
+from = "noise"
+to = "cells"
+connect = { rule = "all_to_all" }
+[projection.synapse]
+receptor = "ampa"
+weight = "1.5 nS"
+delay = "1 ms"
+[projection.synapse.plasticity]
+rule = "stdp_pair"
+tau_plus = "20 ms"
+tau_minus = "20 ms"
+a_plus = 0.05
+a_minus = 0.04
+w_min = "0 nS"
+w_max = "3 nS"
+)";
+  auto sim = test::run_model(model);
+  size_t spikes = 0;
+  for (const auto& t : test::spike_trains(*sim, "cells")) spikes += t.size();
+  EXPECT_GT(spikes, 4u);
+  const Projection& p = sim->network().shard(0, 2);
+  ASSERT_EQ(p.weight.size(), 80u);
+  size_t moved = 0;
+  for (float w : p.weight) {
+    EXPECT_GE(w, 0.0f);
+    EXPECT_LE(w, 3.0f);
+    moved += std::fabs(w - 1.5f) > 1e-3f;
+  }
+  EXPECT_GT(moved, 40u);
+}
+
 }  // namespace
 }  // namespace engram
