@@ -49,9 +49,10 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nets", default="coba,cuba,cobahh",
-                    help="comma list from: coba, cuba, cobahh, stdp (COBA with pair STDP on E->E); "
-                         "or cell1000 alone: the 1000-segment active cable cell against NEURON "
-                         "(bench/run_cell_bench.py)")
+                    help="comma list from: coba, cuba, cobahh, stdp (COBA with pair STDP on E->E), "
+                         "ballstick (100 ball-and-stick cable cells against NEURON: "
+                         "bench/ballstick_bench.py); or cell1000 alone: the 1000-segment active "
+                         "cable cell against NEURON (bench/run_cell_bench.py)")
     ap.add_argument("--T", default="1,10", help="comma list of biological times in s")
     ap.add_argument("--reps", type=int, default=3, help="runs per case; medians are reported")
     ap.add_argument("--no-peer", action="store_true", help="engram only, skip Brian2")
@@ -75,7 +76,7 @@ def parse_args():
     args = ap.parse_args()
     args.nets = [n.strip() for n in args.nets.split(",") if n.strip()]
     for n in args.nets:
-        if n not in NETS:
+        if n not in NETS and n != "ballstick":
             ap.error(f"unknown network '{n}' (choose from {', '.join(NETS)})")
     try:
         args.T = [float(t) for t in args.T.split(",") if t.strip()]
@@ -274,6 +275,15 @@ def table(rows):
     return "\n".join(out)
 
 
+def run_ballstick(args):
+    """The cable-cell network against NEURON (its own script: NEURON, not Brian2, is the peer)."""
+    cmd = [sys.executable, os.path.join(ROOT, "bench", "ballstick_bench.py"), "--engram", args.engram,
+           "--reps", str(args.reps), "--T", f"{1000.0 * args.T[0]:g}"]
+    if args.json:
+        cmd += ["--json", os.path.splitext(args.json)[0] + "_ballstick.json"]
+    subprocess.run(cmd, check=True)
+
+
 def main():
     if "--nets" in sys.argv[1:-1] and sys.argv[sys.argv.index("--nets") + 1] == "cell1000":
         # the cable-cell benchmark against NEURON has its own driver; pass --T/--reps/--json on
@@ -282,6 +292,11 @@ def main():
         del rest[i:i + 2]
         return subprocess.call([PEER_PY, os.path.join(HERE, "run_cell_bench.py")] + rest)
     args = parse_args()
+    if "ballstick" in args.nets:
+        run_ballstick(args)
+        args.nets = [n for n in args.nets if n != "ballstick"]
+        if not args.nets:
+            return
     if not (os.path.isfile(args.engram) and os.access(args.engram, os.X_OK)):
         die(f"engram binary not found or not executable: {args.engram}\n"
             f"  build it first: cmake -S {ROOT} -B {ROOT}/build -G Ninja && "

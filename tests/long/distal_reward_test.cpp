@@ -31,10 +31,9 @@ TEST(DistalReward, TheRewardedSynapseIsSingledOut) {
   EXPECT_GE(w, 3.0f);
   EXPECT_GT(w, p90) << "the rewarded synapse is not above 90 % of the others";
   // control: the same synapse, the same rewards, but its own dopamine sensitivity off
-  auto control = test::run_file(
-      "examples/izhikevich_2007_distal_reward.toml",
-      {{"protocol.duration", "\"1800 s\""},
-       {"projection.0.synapse.plasticity.dopamine.amount", "0.0"}});
+  auto control = test::run_file("examples/izhikevich_2007_distal_reward.toml",
+                                {{"protocol.duration", "\"1800 s\""},
+                                 {"projection.0.synapse.plasticity.dopamine.amount", "0.0"}});
   EXPECT_LT(projection(*control, "rewarded").weight.at(0), 0.5f);
 }
 

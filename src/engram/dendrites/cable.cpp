@@ -268,6 +268,26 @@ CableCell::CableCell(const CellSpec& spec, double dt, Integrator method)
                                      c.dur[l], c.amp[l]));
     seclamps_.add(comp_.node(c.where), c);
   }
+  for (size_t i = 0; i < spec.synapses.size(); ++i) {
+    const Synapse& syn = spec.synapses[i];
+    const std::string key = fmt::format("synapses[{}] ({})", i, synapse_kind_name(syn.kind));
+    if (syn.where.section < 0 || static_cast<size_t>(syn.where.section) >= m.size())
+      throw InputError(
+          {}, key,
+          fmt::format("section {} does not exist (0..{})", syn.where.section, m.size() - 1));
+    if (!(syn.where.x >= 0 && syn.where.x <= 1))
+      throw InputError({}, key, fmt::format("x must be in [0, 1], got {}", syn.where.x));
+    if (!(syn.tau2 > 0) || !std::isfinite(syn.tau2))
+      throw InputError({}, key + ".tau2", fmt::format("must be > 0 ms, got {}", syn.tau2));
+    if (!(syn.tau1 >= 0) || !(syn.tau1 <= syn.tau2))
+      throw InputError({}, key + ".tau1",
+                       fmt::format("must be in [0, tau2 = {}] ms, got {}", syn.tau2, syn.tau1));
+    if (!std::isfinite(syn.e))
+      throw InputError({}, key + ".e", fmt::format("must be finite, got {}", syn.e));
+    if (!(syn.mg >= 0) || !std::isfinite(syn.mg))
+      throw InputError({}, key + ".mg", fmt::format("must be >= 0 mM, got {}", syn.mg));
+    synapses_.add(comp_.node(syn.where), syn, dt);
+  }
 
   // --- matrix ----------------------------------------------------------------------------------
   const double cj = method_ == Integrator::backward_euler ? 1.0 / dt : 2.0 / dt;
@@ -312,6 +332,7 @@ void CableCell::initialize() {
   std::fill(v_.begin(), v_.end(), v_init_);
   for (auto& mech : mechs_) mech->initialize(v_.data());
   seclamps_.reset();
+  synapses_.reset();
   steps_ = 0;
 }
 
@@ -330,10 +351,12 @@ void CableCell::step() {
   const double t_mid = (static_cast<double>(steps_) + 0.5) * dt_;
   clamps_.add_current(t_mid, rhs);
   seclamps_.add_conductance(t_mid, d, rhs);
+  synapses_.add_current(v, d, rhs);
   const bool cn = method_ == Integrator::crank_nicolson;
   if (cn)
     for (size_t z = 0; z < zero_node_.size(); ++z) {
-      // the row of a zero-area node: its axial conductances plus any voltage clamp's
+      // the row of a zero-area node: its axial conductances plus any voltage clamp's and
+      // synapse's (linearised) conductance
       zero_rhs_[z] = rhs[zero_node_[z]];
       zero_d_[z] = d[zero_node_[z]];
     }
@@ -352,6 +375,7 @@ void CableCell::step() {
   }
   seclamps_.record(v);
   for (auto& mech : mechs_) mech->advance(v, dt_);
+  synapses_.advance();
   ++steps_;
 }
 

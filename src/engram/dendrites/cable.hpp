@@ -43,6 +43,7 @@
 #include "engram/dendrites/mechanism.hpp"
 #include "engram/dendrites/mechanisms/iclamp.hpp"
 #include "engram/dendrites/mechanisms/seclamp.hpp"
+#include "engram/dendrites/mechanisms/synapse.hpp"
 #include "engram/dendrites/morphology.hpp"
 
 namespace engram::dendrites {
@@ -108,6 +109,7 @@ struct CellSpec {
   std::vector<MechanismInsertion> mechanisms;
   std::vector<IClamp> iclamps;
   std::vector<SEClamp> seclamps;  // voltage clamps
+  std::vector<Synapse> synapses;  // indexed in this order by CableCell::deliver
   double v_init = -65.0;          // mV
 
   CellSpec() = default;
@@ -164,6 +166,10 @@ class CableCell {
   const Compartments& compartments() const { return comp_; }
   // nA, the current of each voltage clamp (spec order) in the last step, NEURON's SEClamp.i.
   std::span<const double> seclamp_current() const { return seclamps_.current(); }
+  // A spike of `weight` (uS) at synapse k (CellSpec::synapses order), taking effect in the
+  // next step (NEURON's fixed-step delivery: an event at t reaches the step that starts at t).
+  void deliver(size_t synapse, double weight) { synapses_.deliver(synapse, weight); }
+  const SynapseSet& synapses() const { return synapses_; }
   // The inserted mechanism of that name, or null.
   const Mechanism* mechanism(std::string_view name) const;
 
@@ -178,6 +184,7 @@ class CableCell {
   std::vector<std::unique_ptr<Mechanism>> mechs_;
   IClampSet clamps_;
   SEClampSet seclamps_;
+  SynapseSet synapses_;
   // zero-area nodes (Crank-Nicolson): neighbours and conductances in CSR form
   std::vector<int32_t> zero_node_, zero_first_, zero_nb_;
   std::vector<double> zero_g_, zero_d_, zero_rhs_;

@@ -130,6 +130,7 @@ Network build_network(const ModelSpec& spec, const Communicator& comm) {
     setup.gid_offset = offset;
     setup.group_index = k;
     setup.spike_times = ps.spike_times;
+    setup.cable = ps.cable;
     pop.group = ps.model->create(setup);
     // initial state: table default (a parameter's value or a constant), then the spec's init
     for (size_t s = 0; s < ps.model->state.size(); ++s) {

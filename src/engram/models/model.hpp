@@ -21,6 +21,10 @@
 
 namespace engram {
 
+namespace dendrites {
+struct CablePopulation;
+}
+
 // Synaptic input accumulated per target, receptor and step. Single precision: synaptic
 // weights are stored as float already, a slot sums a handful of them (relative rounding
 // ~6e-8, far below any model error), and the neuron update streams these slots every step,
@@ -75,6 +79,8 @@ struct GroupSetup {
   uint32_t group_index = 0;
   // spike_source only: spike times (ms) per neuron, sorted.
   std::vector<std::vector<double>> spike_times;
+  // cable only: the cell of every member (dendrites/cable_population.hpp)
+  std::shared_ptr<const dendrites::CablePopulation> cable;
 };
 
 enum class ModelKind { neuron, source };

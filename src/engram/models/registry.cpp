@@ -11,14 +11,18 @@ extern const ModelInfo kIzhikevich, kAdexPscExp, kAdexCondExp;
 extern const ModelInfo kAdexCondReceptors, kAdexPscDeltaClopath;
 extern const ModelInfo kLifPscBeta, kLifCondAlpha, kLifCondBeta, kLifCondReceptors;
 extern const ModelInfo kLifPscExpAdapt, kLifCondExpAdapt;
+extern const ModelInfo kCable;
 
 namespace {
 // One line per model; the order is the order of `engram models`.
-const std::array<const ModelInfo*, 20> kModels = {
-    &kMcCullochPitts,   &kLifPscDelta,       &kLifPscExp,           &kLifPscExpAdapt, &kLifPscAlpha,
-    &kLifPscBeta,       &kLifCondExp,        &kLifCondExpAdapt,     &kLifCondAlpha,   &kLifCondBeta,
-    &kLifCondReceptors, &kHhSquid,           &kHhCondExpTraub,      &kIzhikevich,     &kAdexPscExp,
-    &kAdexCondExp,      &kAdexCondReceptors, &kAdexPscDeltaClopath, &kPoissonSource,  &kSpikeSource,
+const std::array<const ModelInfo*, 21> kModels = {
+    &kMcCullochPitts, &kLifPscDelta,       &kLifPscExp,
+    &kLifPscExpAdapt, &kLifPscAlpha,       &kLifPscBeta,
+    &kLifCondExp,     &kLifCondExpAdapt,   &kLifCondAlpha,
+    &kLifCondBeta,    &kLifCondReceptors,  &kHhSquid,
+    &kHhCondExpTraub, &kIzhikevich,        &kAdexPscExp,
+    &kAdexCondExp,    &kAdexCondReceptors, &kAdexPscDeltaClopath,
+    &kCable,          &kPoissonSource,     &kSpikeSource,
 };
 }  // namespace
 

@@ -4,6 +4,7 @@
 // reads the model file.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,9 @@ struct PopulationSpec {
   std::vector<std::array<double, 3>> positions;
   std::array<double, 3> extent{0, 0, 0};
   bool periodic = false;
+  // model "cable": the cell, its synapse sites (the receptor ports) and probes; `model` then
+  // points at cable->info, this population's own copy of the model
+  std::shared_ptr<const dendrites::CablePopulation> cable;
   Origin origin;
 };
 

@@ -13,6 +13,7 @@
 #include "engram/core/random.hpp"
 #include "engram/plasticity/clopath_rule.hpp"
 #include "engram/spec/list_files.hpp"
+#include "engram/spec/parse_cable.hpp"
 #include "engram/spec/toml_reader.hpp"
 
 namespace engram {
@@ -338,6 +339,8 @@ PopulationSpec read_population(TableReader& r, const ModelSpec& m) {
   else if (kind != "unspecified")
     r.fail("kind",
            "expected \"excitatory\", \"inhibitory\" or \"unspecified\", got \"" + kind + "\"");
+
+  if (pop.model->name == "cable") read_cable(r, pop, m.protocol.dt);
 
   // parameters: the model's defaults, overridden by the preset, overridden by `params`
   const auto& specs = pop.model->params;

@@ -1,0 +1,154 @@
+// Model files with cable cells (model "cable", spec/parse_cable.cpp): what is accepted, and
+// every fault as an InputError with the line, key path and a message that says what to fix.
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "engram/core/error.hpp"
+#include "engram/dendrites/cable_population.hpp"
+#include "test_support.hpp"
+
+namespace engram {
+namespace {
+
+// A ball and stick whose population table ends with `extra` lines (line 13 onwards) and
+// whose dendrite row is `dend`.
+std::string cell(
+    std::string_view extra,
+    std::string_view dend = R"({ name = "dend", parent = "soma", L = 200, diam = 1 })") {
+  return fmt::format(R"([protocol]
+dt = "0.025 ms"
+duration = "1 ms"
+[[population]]
+name = "c"
+size = 1
+model = "cable"
+morphology = [
+  {{ name = "soma", L = 12.6157, diam = 12.6157 }},
+  {},
+]
+spike_site = {{ section = "soma", x = 0.5 }}
+{}
+)",
+                     dend, extra);
+}
+
+std::optional<InputError> error_of(const std::string& toml) {
+  try {
+    test::spec_from(toml);
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "accepted:\n" << toml;
+  return std::nullopt;
+}
+
+void expect(const std::optional<InputError>& e, uint32_t line, std::string_view key,
+            std::string_view fragment) {
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->where().line, line) << e->what();
+  EXPECT_EQ(e->key_path(), key) << e->what();
+  EXPECT_NE(e->message().find(fragment), std::string::npos) << e->what();
+}
+
+TEST(CableSpec, AcceptsACellWithPortsProbesAndDLambda) {
+  const ModelSpec m = test::spec_from(cell(R"(
+[[population.mechanism]]
+name = "hh"
+types = ["soma"]
+[[population.mechanism]]
+name = "pas"
+sections = ["dend"]
+params = { g = { distance = [0, 200], value = [0.001, 0.0002] }, e = -65 }
+[[population.synapse]]
+name = "syn_ampa"
+kind = "ampa"
+section = "dend"
+x = 0.8
+tau2 = "3 ms"
+[[population.synapse]]
+name = "syn_gaba"
+kind = "gaba_a"
+section = "soma"
+[[population.probe]]
+name = "v_tip"
+section = "dend"
+x = 1
+)"));
+  const auto& pop = m.populations[0];
+  ASSERT_TRUE(pop.cable);
+  EXPECT_EQ(pop.model, &pop.cable->info);
+  ASSERT_EQ(pop.model->receptors.size(), 2u);
+  EXPECT_EQ(pop.model->receptors[0].name, "syn_ampa");
+  EXPECT_EQ(pop.model->receptors[1].sign, ReceptorSign::inhibitory);
+  ASSERT_EQ(pop.model->state.size(), 2u);
+  EXPECT_EQ(pop.model->state[1].name, "v_tip");
+  EXPECT_EQ(pop.cable->cell.synapses[0].tau2, 3.0);
+  EXPECT_EQ(pop.cable->cell.properties[1].nseg, 5);  // d_lambda 0.1 at Ra 35.4, as NEURON
+  EXPECT_EQ(pop.integrator, "crank_nicolson");
+}
+
+TEST(CableSpec, BadCellsAreInputErrors) {
+  const std::string p = "population 'c'";
+  expect(error_of(cell("", R"({ name = "dend", parent = "som", L = 200, diam = 1 })")), 10,
+         p + ".morphology[1].parent", "did you mean 'soma'?");
+  expect(error_of(cell("", R"({ name = "dend", parent = "soma", L = -5, diam = 1 })")), 10,
+         p + ".morphology[1].L", "must be > 0 um");
+  expect(error_of(cell("", R"({ name = "dend", parent = "soma", parent_x = 2, L = 5, diam = 1 })")),
+         10, p + ".morphology[1].parent_x", "must be in [0, 1]");
+  expect(error_of(cell("", R"({ name = "dend", parent = "soma", L = 5, diam = 1, nsegs = 3 })")),
+         10, p + ".morphology[1].nsegs", "did you mean 'nseg'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"hhh\"")), 14, p + ".mechanism[0].name",
+         "did you mean 'hh'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"hh\"\nparams = { gnabr = 0.1 }")), 15,
+         p + ".mechanism[0].params.gnabr", "did you mean 'gnabar'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nsections = [\"dendd\"]")), 15,
+         p + ".mechanism[0].sections", "did you mean 'dend'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 14,
+         p + ".mechanism[0].name", "must be in");
+  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\nx = 1.5")), 16,
+         p + ".synapse[0].x", "must be in [0, 1]");
+  expect(
+      error_of(cell("[[population.synapse]]\nname = \"s\"\nkind = \"ampaa\"\nsection = \"dend\"")),
+      15, p + ".synapse[0].kind", "did you mean 'ampa'?");
+  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"axon\"")), 15,
+         p + ".synapse[0].section", "no section 'axon'");
+  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\ntau1 = 20")), 16,
+         p + ".synapse[0].tau1", "must be in [0, tau2");
+  expect(error_of(cell("[[population.probe]]\nname = \"v\"\nsection = \"dend\"")), 14,
+         p + ".probe[0].name", "is taken");
+  expect(error_of(cell("swc = \"nothere.swc\"")), 13, p + ".swc", "not both");
+  expect(error_of(cell("spike_sight = 1")), 13, p + ".spike_sight", "spike_site");
+}
+
+TEST(CableSpec, SwcCellsAndMissingFiles) {
+  const std::string base = R"([protocol]
+dt = "0.025 ms"
+duration = "1 ms"
+[[population]]
+name = "c"
+size = 1
+model = "cable"
+)";
+  const ModelSpec m = test::spec_from(base + "swc = \"swc/pyramidal.swc\"\n");
+  ASSERT_TRUE(m.populations[0].cable);
+  EXPECT_GT(m.populations[0].cable->cell.morphology.size(), 10u);
+  expect(error_of(base + "swc = \"swc/missing.swc\"\n"), 8, "population 'c'.swc", "no such file");
+  expect(error_of(base + "cm = 1\n"), 7, "population 'c'.model", "needs `morphology`");
+  // a projection onto a port the cell does not have
+  expect(error_of(cell(R"([[population.synapse]]
+name = "s"
+section = "dend"
+[[projection]]
+from = "c"
+to = "c"
+connect = { rule = "all_to_all" }
+synapse = { receptor = "t", weight = "1 nS" }
+)")),
+         20, "projection[0].synapse.receptor", "has no receptor 't'");
+}
+
+}  // namespace
+}  // namespace engram
