@@ -83,6 +83,7 @@ class Simulation {
   Recorders recorders_;
   WeightRecorders weights_;
   std::vector<uint32_t> plastic_;
+  std::vector<std::vector<uint32_t>> consolidating_;  // per target population with consolidation
   std::vector<uint8_t> dopamine_sources_;
   // [[reward]] state, one copy per thread (every thread sees every spike and keeps its own)
   struct RewardState {
