@@ -146,10 +146,14 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
   for (uint32_t j : plastic_) {
     const auto& sc = spec_.projections[j].scaling;
     if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0) scaling = true;
-    const auto& cs = spec_.projections[j].consolidation;
-    if (cs.enabled && k % std::llround(cs.interval / net_.dt) == 0) scaling = true;
   }
-  if (boundary || sampled || last || trim || scaling)
+  // consolidation: every interval, and wherever the weights must be current
+  bool consolidate = boundary || sampled || last;
+  for (const auto& group : consolidating_) {
+    const auto& cs = spec_.projections[group[0]].consolidation;
+    if (k % std::llround(cs.interval / net_.dt) == 0) consolidate = true;
+  }
+  if (boundary || sampled || last || trim || scaling || consolidate)
     for (uint32_t j : plastic_) {
       Projection& pr = net_.shard(thread, j);
       pr.dynamics->flush(pr, k, spec_.projections[j].stdp.learning_rate * plasticity_scale(s));
@@ -158,7 +162,7 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
       if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0 && plasticity_scale(s) > 0)
         pr.dynamics->scale_weights(pr, k);
     }
-  if (boundary || sampled || last || trim || scaling)
+  if (consolidate)
     // the slow early/late-phase dynamics run on what the flush left (they go on in a frozen
     // phase: time passes), per target population: the protein is its neurons'
     for (const auto& group : consolidating_) {
