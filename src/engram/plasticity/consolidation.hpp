@@ -28,7 +28,7 @@
 //   z ← 1 − (1 − z) e^(−∫p/tau_z)  (LTP tag),   z ← −1/2 + (z + 1/2) e^(−∫p/tau_z)  (LTD tag)
 // Protein synthesis can be blocked (anisomycin) in a window of time: then a = 0.
 //
-// Memory: two floats per synapse (h0 and z) and one double per own target (p). One object
+// Memory: two floats per synapse (h0 and z) and two doubles per own target (p, a sum). One object
 // per projection shard, touched only by the shard's thread; the sums run over the shard's
 // synapses in their stored order, which is the same for any thread count.
 #include <cstdint>
