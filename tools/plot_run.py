@@ -130,11 +130,14 @@ def plot_weights(summary, weights, out_path):
         ax_h.set_title(f"{name}: {data.shape[1]} synapses", fontsize="medium", loc="left")
         ax_h.legend(fontsize="x-small", frameon=False)
         mean, sd = data.mean(axis=1), data.std(axis=1)
+        # recordings over hours (consolidation) read better in hours; shorter ones keep ms
+        hours = t[-1] > 2 * 3.6e6
+        tt = t / 3.6e6 if hours else t
         for j in range(min(data.shape[1], 5)):
-            ax_t.plot(t, data[:, j], lw=0.6, alpha=0.6)
-        ax_t.plot(t, mean, color="k", lw=1.6, label="mean")
-        ax_t.fill_between(t, mean - sd, mean + sd, color="k", alpha=0.15, label="± sd")
-        ax_t.set_xlabel("time (ms)")
+            ax_t.plot(tt, data[:, j], lw=0.6, alpha=0.6)
+        ax_t.plot(tt, mean, color="k", lw=1.6, label="mean")
+        ax_t.fill_between(tt, mean - sd, mean + sd, color="k", alpha=0.15, label="± sd")
+        ax_t.set_xlabel("time (h)" if hours else "time (ms)")
         ax_t.set_ylabel(f"weight ({unit})" if unit else "weight")
         ax_t.legend(fontsize="x-small", frameon=False)
         for ax in (ax_h, ax_t):

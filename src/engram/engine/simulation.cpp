@@ -52,6 +52,7 @@
 #include "engram/core/error.hpp"
 #include "engram/core/random.hpp"
 #include "engram/network/connectivity.hpp"
+#include "engram/plasticity/consolidation.hpp"
 #include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
@@ -87,6 +88,21 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
   flush_every_ = std::max<int64_t>(1, std::llround(500.0 / spec_.protocol.dt));
   for (size_t i = 1; i < spec_.protocol.phases.size(); ++i)
     phase_starts_.push_back(std::llround(spec_.protocol.phases[i].start / spec_.protocol.dt));
+  // consolidating projections, grouped by target population (they share its protein pool)
+  for (uint32_t to = 0; to < spec_.populations.size(); ++to) {
+    std::vector<uint32_t> group;
+    for (uint32_t j = 0; j < spec_.projections.size(); ++j)
+      if (spec_.projections[j].consolidation.enabled &&
+          spec_.projections[j].to == static_cast<int>(to))
+        group.push_back(j);
+    if (group.empty()) continue;
+    for (uint32_t t = 0; t < net_.threads; ++t) {
+      std::vector<Projection*> shards;
+      for (uint32_t j : group) shards.push_back(&net_.shard(t, j));
+      Consolidation::share_pool(shards);
+    }
+    consolidating_.push_back(group);
+  }
   build_s_ = seconds_since(build_start_);
 }
 
@@ -136,7 +152,13 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
     const auto& sc = spec_.projections[j].scaling;
     if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0) scaling = true;
   }
-  if (boundary || sampled || last || trim || scaling)
+  // consolidation: every interval, and wherever the weights must be current
+  bool consolidate = boundary || sampled || last;
+  for (const auto& group : consolidating_) {
+    const auto& cs = spec_.projections[group[0]].consolidation;
+    if (k % std::llround(cs.interval / net_.dt) == 0) consolidate = true;
+  }
+  if (boundary || sampled || last || trim || scaling || consolidate)
     for (uint32_t j : plastic_) {
       Projection& pr = net_.shard(thread, j);
       pr.dynamics->flush(pr, k, spec_.projections[j].stdp.learning_rate * plasticity_scale(s));
@@ -144,6 +166,14 @@ void Simulation::plasticity_after_step(uint32_t thread, int64_t s, int parity,
       // homeostasis is plasticity too: a frozen phase freezes it
       if (sc.enabled && k % std::llround(sc.interval / net_.dt) == 0 && plasticity_scale(s) > 0)
         pr.dynamics->scale_weights(pr, k);
+    }
+  if (consolidate)
+    // the slow early/late-phase dynamics run on what the flush left (they go on in a frozen
+    // phase: time passes), per target population: the protein is its neurons'
+    for (const auto& group : consolidating_) {
+      std::vector<Projection*> shards;
+      for (uint32_t j : group) shards.push_back(&net_.shard(thread, j));
+      Consolidation::advance(shards, k);
     }
   if (sampled) weights_.sample(k, net_, thread);
 }

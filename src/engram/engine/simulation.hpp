@@ -85,7 +85,8 @@ class Simulation {
   std::vector<Stimulus> stimuli_;
   Recorders recorders_;
   WeightRecorders weights_;
-  std::vector<uint32_t> plastic_;          // projections with long-term plasticity or scaling
+  std::vector<uint32_t> plastic_;  // projections with long-term plasticity or scaling
+  std::vector<std::vector<uint32_t>> consolidating_;  // per target population with consolidation
   std::vector<uint8_t> dopamine_sources_;  // per population: releases dopamine (or empty)
   // [[reward]] state, one copy per thread (every thread sees every spike and keeps its own)
   struct RewardState {

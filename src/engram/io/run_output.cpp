@@ -18,6 +18,7 @@
 #include "engram/engine/memory_estimate.hpp"
 #include "engram/io/connection_table.hpp"
 #include "engram/io/npy.hpp"
+#include "engram/plasticity/consolidation.hpp"
 #include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
@@ -222,6 +223,7 @@ json make_summary(const Simulation& sim) {
       plastic[0] += p.size();
       plastic[1] += p.synapse_bytes();
       plastic[2] += p.dynamics->state_bytes();
+      if (p.consolidation) plastic[2] += p.consolidation->state_bytes();
     }
   comm.sum(plastic);
   s["memory"] = {

@@ -9,6 +9,7 @@
 
 #include "engram/core/random.hpp"
 #include "engram/network/spatial_sampler.hpp"
+#include "engram/plasticity/consolidation.hpp"
 #include "engram/plasticity/synapse_dynamics.hpp"
 
 namespace engram {
@@ -445,6 +446,10 @@ Projection build_projection(const ModelSpec& m, const ProjectionSpec& ps, uint32
     pr.dynamics = std::make_shared<SynapseDynamics>(ps.stp, ps.stdp, dt, n_pre, lo,
                                                     std::min(hi, m.populations[ps.to].size),
                                                     pr.target.size(), ps.scaling);
+    if (ps.consolidation.enabled)
+      pr.consolidation = std::make_shared<Consolidation>(ps.consolidation, dt, lo,
+                                                         std::min(hi, m.populations[ps.to].size),
+                                                         pr.weight, ps.stdp.w_min, ps.stdp.w_max);
   }
   return pr;
 }

@@ -14,6 +14,7 @@
 namespace engram {
 
 class SynapseDynamics;
+class Consolidation;
 
 struct Projection {
   std::string name;
@@ -30,6 +31,8 @@ struct Projection {
   // plastic synapses (short-term or spike-timing-dependent): their state; null for static.
   // A plastic projection stores every synapse's weight.
   std::shared_ptr<SynapseDynamics> dynamics;
+  // early/late phases with tagging and capture (synapse.consolidation); null without
+  std::shared_ptr<Consolidation> consolidation;
 
   size_t size() const { return target.size(); }
   // Bytes held per synapse (target, weight, delay arrays) and in the row index.

@@ -89,6 +89,22 @@ struct ScalingSpec {
   double w_min = 0, w_max = 1e300;
 };
 
+// Consolidation of early-phase changes by a late phase with synaptic tagging and capture:
+// the tag-trigger-consolidation structure of Clopath, Ziegler, Vasilaki, Büsing & Gerstner
+// 2008, in the equations of Li, Kulvicius & Tetzlaff 2016 (PLoS One 11:e0161679) and
+// Luboeinski & Tetzlaff 2021 (Commun Biol 4:275). See plasticity/consolidation.hpp.
+struct ConsolidationSpec {
+  bool enabled = false;
+  double tau_early = 6.884e6;  // ms, decay of the early phase to baseline (tau_h / 0.1)
+  double tau_late = 3.6e6;     // ms, tau_z of the late phase
+  double tau_protein = 3.6e6;  // ms, tau_p of the protein amount
+  double alpha = 1;            // protein synthesis rate (p's goal while triggered)
+  double theta_tag = 0.2;      // tag: |early change| above this fraction of the baseline
+  double theta_pro = 0.5;      // trigger: summed |early change| / baseline above this
+  double interval = 100;       // ms, the slow dynamics' step (a multiple of dt)
+  double block_start = -1, block_stop = -1;  // ms, protein synthesis blocked in [start, stop)
+};
+
 constexpr std::string_view to_string(StdpRule r) {
   return r == StdpRule::pair       ? "stdp_pair"
          : r == StdpRule::triplet  ? "stdp_triplet"

@@ -114,11 +114,12 @@ struct ProjectionSpec {
   Distribution weight;  // canonical unit of the receptor's weight dimension
   Distribution delay;   // ms
   // distance-dependent delay: offset + distance / velocity (when velocity > 0)
-  double velocity = 0;      // um/ms
-  double delay_offset = 0;  // ms
-  StpSpec stp;              // synapse.stp
-  StdpSpec stdp;            // synapse.plasticity
-  ScalingSpec scaling;      // synapse.scaling
+  double velocity = 0;              // um/ms
+  double delay_offset = 0;          // ms
+  StpSpec stp;                      // synapse.stp
+  StdpSpec stdp;                    // synapse.plasticity
+  ScalingSpec scaling;              // synapse.scaling
+  ConsolidationSpec consolidation;  // synapse.consolidation
   Origin origin;
 };
 

@@ -709,6 +709,62 @@ StdpSpec read_stdp(TableReader& t, Dim wdim, const Distribution& weight, TableRe
   return r;
 }
 
+// synapse.consolidation: early/late phases with tagging and capture (plasticity/consolidation.hpp)
+void read_consolidation(TableReader& t, ProjectionSpec& p, TableReader& s, const ModelSpec& m) {
+  const double dt = m.protocol.dt;
+  if (p.stdp.rule == StdpRule::none || p.stdp.rule == StdpRule::dopamine)
+    s.fail("consolidation",
+           "needs an induction rule: a synapse.plasticity table with rule = \"stdp_pair\" or "
+           "\"stdp_triplet\"");
+  ConsolidationSpec& c = p.consolidation;
+  c.enabled = true;
+  auto positive_time = [&](std::string_view key, double fallback) {
+    const double v = t.quantity(key, Dim::time, fallback);
+    if (!(v > 0)) t.fail(key, fmt::format("must be > 0 ms, got {:g} ms", v));
+    return v;
+  };
+  c.tau_early = positive_time("tau_early", c.tau_early);
+  c.tau_late = positive_time("tau_late", c.tau_late);
+  c.tau_protein = positive_time("tau_protein", c.tau_protein);
+  c.alpha = t.quantity("alpha", Dim::none, c.alpha);
+  if (!(c.alpha >= 0)) t.fail("alpha", fmt::format("must be >= 0, got {:g}", c.alpha));
+  c.theta_tag = t.quantity("theta_tag", Dim::none, c.theta_tag);
+  if (!(c.theta_tag > 0))
+    t.fail("theta_tag",
+           fmt::format("must be > 0 (a fraction of the baseline weight), got {:g}", c.theta_tag));
+  c.theta_pro = t.quantity("theta_pro", Dim::none, c.theta_pro);
+  if (!(c.theta_pro >= 0))
+    t.fail("theta_pro", fmt::format("must be >= 0 (summed early change in baseline weights), "
+                                    "got {:g}",
+                                    c.theta_pro));
+  c.interval = t.quantity("interval", Dim::time, c.interval);
+  const double ratio = c.interval / dt;
+  if (!(c.interval > 0) || std::fabs(ratio - std::round(ratio)) > 1e-6)
+    t.fail("interval",
+           fmt::format("must be a positive multiple of dt ({:g} ms), got {:g} ms", dt, c.interval));
+  if (t.has("block_synthesis")) {
+    const auto w = t.quantity_list("block_synthesis", Dim::time);
+    if (w.size() != 2 || !(w[0] >= 0) || !(w[1] > w[0]))
+      t.fail("block_synthesis", "must be [start, stop] with 0 <= start < stop");
+    c.block_start = w[0];
+    c.block_stop = w[1];
+  }
+  // the protein pool is the target neuron's, shared by every consolidating projection onto
+  // the population: they must agree on it
+  for (const auto& q : m.projections) {
+    const ConsolidationSpec& o = q.consolidation;
+    if (q.to != p.to || !o.enabled) continue;
+    if (o.tau_protein != c.tau_protein || o.alpha != c.alpha || o.theta_pro != c.theta_pro ||
+        o.interval != c.interval || o.block_start != c.block_start || o.block_stop != c.block_stop)
+      s.fail("consolidation",
+             fmt::format("projection '{}' onto the same population has other protein settings "
+                         "(tau_protein, alpha, theta_pro, interval, block_synthesis): the protein "
+                         "is the target neuron's, give them the same values",
+                         q.name));
+  }
+  t.finish();
+}
+
 ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index) {
   ProjectionSpec p;
   p.origin = r.origin();
@@ -813,6 +869,10 @@ ProjectionSpec read_projection(TableReader& r, const ModelSpec& m, size_t index)
       if (!(sc.w_max > sc.w_min)) t.fail("w_max", "must be > w_min");
     }
     t.finish();
+  }
+  if (s.has("consolidation")) {
+    TableReader t = s.subtable("consolidation");
+    read_consolidation(t, p, s, m);
   }
   s.finish();
   r.finish();
