@@ -50,7 +50,9 @@ SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, doubl
       history_y2_.resize(post_hi - post_lo);
       post_y2_.assign(post_hi - post_lo, 0.0);
     }
-    recent_step_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, -1);
+    Recent none{};
+    std::fill(std::begin(none.step), std::end(none.step), int64_t{-1});
+    recent_.assign(post_hi - post_lo, none);
     if (stdp_.rule == StdpRule::triplet)
       recent_y2_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, 0.0);
   }
@@ -97,7 +99,7 @@ template <class F>
 void SynapseDynamics::each_post_spike(uint32_t i, int64_t from, int64_t until, F&& f) const {
   // usually the spikes since `from` are among the last few, kept beside each other for all
   // targets (the history itself is one more cache miss per synapse)
-  const int64_t* recent = &recent_step_[static_cast<size_t>(i) * kRecent];
+  const int64_t* recent = recent_[i].step;
   int n = 0;
   while (n < kRecent && recent[n] >= from) ++n;
   if (n < kRecent) {
@@ -126,7 +128,7 @@ inline double SynapseDynamics::potentiated(double w, uint32_t i, int64_t last, d
   };
   // each_post_spike's common case written out here, so that it is inlined into the synapse
   // loop (as a call it cost a fifth of the plastic COBA run); the history only past kRecent
-  const int64_t* recent = &recent_step_[static_cast<size_t>(i) * kRecent];
+  const int64_t* recent = recent_[i].step;
   int n = 0;
   while (n < kRecent && recent[n] >= from) ++n;
   if (n < kRecent) {
@@ -224,14 +226,13 @@ void SynapseDynamics::pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32
   const uint32_t begin = pr.row_offset[pre], end = pr.row_offset[pre + 1];
   const uint32_t* tgt = pr.target.data();
   float* weight = pr.weight.data();
-  const int64_t* post_last = post_last_.data() - post_lo_;
-  const double* post_y1 = post_y1_.data() - post_lo_;
   SynInput* uniform_slot =
       pr.delay.empty() ? inputs.slot(pr.receptor, s + pr.uniform_delay) : nullptr;
   const double depress = a_minus * scale;
   for (uint32_t k = begin; k < end; ++k) {
     const uint32_t post = tgt[k];
-    const int64_t last_post = post_last[post];
+    const Recent& target = recent_[post - post_lo_];
+    const int64_t last_post = target.step[0];
     float w = weight[k];
     if (last_post >= pending_from)
       w = static_cast<float>(
@@ -240,7 +241,7 @@ void SynapseDynamics::pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32
     slot[post] += static_cast<SynInput>(w * efficacy);
     // depression with the postsynaptic trace at s (its spikes before s)
     if (last_post >= 0) {
-      const double y = post_y1[post] * decay_minus_(s - last_post);
+      const double y = target.y1 * decay_minus_(s - last_post);
       w = static_cast<float>(shrink_as<D>(stdp_, w, depress * y));
     }
     weight[k] = w;
@@ -369,9 +370,10 @@ void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
     history_y2_[i].push_back(y2);
     post_y2_[i] = nearest ? 1.0 : y2 + 1.0;
   }
-  int64_t* recent = &recent_step_[static_cast<size_t>(post - post_lo_) * kRecent];
+  int64_t* recent = recent_[i].step;
   for (int k = kRecent - 1; k > 0; --k) recent[k] = recent[k - 1];
   recent[0] = s;
+  recent_[i].y1 = post_y1_[i];
   if (stdp_.rule == StdpRule::triplet) {
     double* y2b = &recent_y2_[static_cast<size_t>(post - post_lo_) * kRecent];
     for (int k = kRecent - 1; k > 0; --k) y2b[k] = y2b[k - 1];
@@ -445,7 +447,7 @@ void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
 
 size_t SynapseDynamics::state_bytes() const {
   size_t n = (last_.capacity() + applied_.capacity() + post_last_.capacity()) * sizeof(int64_t) +
-             post_y1_.capacity() * sizeof(double) + recent_step_.capacity() * sizeof(int64_t) +
+             post_y1_.capacity() * sizeof(double) + recent_.capacity() * sizeof(Recent) +
              recent_y2_.capacity() * sizeof(double) + eligibility_.capacity() * sizeof(float) +
              dopamine_.capacity() * sizeof(Release) +
              (rate_.capacity() + factor_.capacity()) * sizeof(double) +

@@ -134,9 +134,15 @@ class SynapseDynamics {
   std::vector<int64_t> post_last_;
   std::vector<double> post_y1_;  // o1 (pair: y_post) just after the last spike
   std::vector<double> post_y2_;  // o2 just after the last spike (triplet)
-  // the steps (newest first, -1: none) and o2(t-ε) of each target's last kRecent spikes
-  static constexpr int kRecent = 4;
-  std::vector<int64_t> recent_step_;
+  // the steps (newest first, -1: none) of each target's last kRecent spikes and o1 after the
+  // last (= post_last_, post_y1_): all that the synapse loop reads of a target, in one cache
+  // line; and o2(t-ε) at these spikes (triplet)
+  static constexpr int kRecent = 7;
+  struct alignas(64) Recent {
+    int64_t step[kRecent];
+    double y1;
+  };
+  std::vector<Recent> recent_;
   std::vector<double> recent_y2_;
   std::unique_ptr<ClopathRule> clopath_;  // StdpRule::clopath: all of its state
 };
