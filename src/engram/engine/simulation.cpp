@@ -169,15 +169,6 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         size_t& c = cursor[u * n_pops + p];
         for (; c < list.size() && list[c].step == s; ++c) {
           const uint32_t neuron = list[c].neuron;
-          // the next spike's rows lie elsewhere: their first lines load while this spike's
-          // are delivered (a row start was the plastic loop's most frequent cache miss)
-          if (c + 1 < list.size())
-            for (uint32_t pj : src.outgoing) {
-              const Projection& next = net_.shard(thread, pj);
-              const uint32_t at = next.row_offset[list[c + 1].neuron];
-              __builtin_prefetch(next.target.data() + at);
-              if (!next.weight.empty()) __builtin_prefetch(next.weight.data() + at);
-            }
           if (!dopamine_sources_.empty() && dopamine_sources_[p]) ++dopamine_spikes[p];
           for (size_t r = 0; r < spec_.rewards.size(); ++r) {
             const RewardSpec& rw = spec_.rewards[r];
