@@ -43,6 +43,9 @@ void WeightRecorders::sample(int64_t k, const Network& net, uint32_t thread) {
     if (!due(r, k)) continue;
     const Projection& p = net.shard(thread, r.projection);
     auto& out = r.parts[thread];
+    // room for every sample at once: growing by doubling copied and faulted in megabytes
+    if (out.empty())
+      out.reserve(static_cast<size_t>((r.last_k - r.first_k) / r.interval_steps + 1) * p.size());
     if (p.weight.empty())
       out.insert(out.end(), p.size(), static_cast<float>(p.uniform_weight));
     else
@@ -66,24 +69,26 @@ void WeightRecorders::finish(const Network& net, const Communicator& comm) {
       shard_size.push_back(p.size());
     }
     const size_t n = src.size(), samples = r.samples;
-    // [n][sources][targets][samples × n weights, sample-major over this rank's synapses]
+    // [n][sources][targets][samples × n weights, sample-major over this rank's synapses];
+    // one rank leaves out the samples and reads them in place (r.parts) below
+    const bool local = comm.size() == 1;
     std::vector<uint32_t> words;
-    words.reserve(1 + 2 * n + samples * n);
+    words.reserve(1 + 2 * n + (local ? 0 : samples * n));
     words.push_back(static_cast<uint32_t>(n));
     words.insert(words.end(), src.begin(), src.end());
     words.insert(words.end(), tgt.begin(), tgt.end());
-    for (size_t i = 0; i < samples; ++i)
-      for (uint32_t t = 0; t < net.threads; ++t) {
-        const float* w = r.parts[t].data() + i * shard_size[t];
-        for (size_t k = 0; k < shard_size[t]; ++k) {
-          uint32_t bits;
-          std::memcpy(&bits, w + k, 4);
-          words.push_back(bits);
+    if (!local) {
+      words.resize(1 + 2 * n + samples * n);
+      uint32_t* out = words.data() + 1 + 2 * n;
+      for (size_t i = 0; i < samples; ++i)
+        for (uint32_t t = 0; t < net.threads; ++t) {
+          std::memcpy(out, r.parts[t].data() + i * shard_size[t], shard_size[t] * 4);
+          out += shard_size[t];
         }
-      }
-    r.parts.clear();
+      r.parts.clear();
+    }
     std::vector<std::vector<uint32_t>> blocks;
-    if (comm.size() == 1) {
+    if (local) {
       blocks.push_back(std::move(words));
     } else {
       auto parts = comm.gather_to_root(std::as_bytes(std::span<const uint32_t>(words)));
@@ -124,6 +129,22 @@ void WeightRecorders::finish(const Network& net, const Communicator& comm) {
       r.target.push_back(all_tgt[i]);
     }
     r.data.assign(samples * keep.size(), 0.0f);
+    if (local) {
+      // synapse i of this rank: in the shard of thread t, at i - (the shards before t)
+      std::vector<size_t> shard_start(net.threads + 1, 0);
+      for (uint32_t t = 0; t < net.threads; ++t)
+        shard_start[t + 1] = shard_start[t] + shard_size[t];
+      for (size_t c = 0; c < keep.size(); ++c) {
+        const size_t i = where[keep[c]].second;
+        uint32_t t = 0;
+        while (i >= shard_start[t + 1]) ++t;
+        const float* w = r.parts[t].data() + (i - shard_start[t]);
+        for (size_t sidx = 0; sidx < samples; ++sidx)
+          r.data[sidx * keep.size() + c] = w[sidx * shard_size[t]];
+      }
+      r.parts.clear();
+      continue;
+    }
     for (size_t sidx = 0; sidx < samples; ++sidx)
       for (size_t c = 0; c < keep.size(); ++c) {
         const auto [b, i] = where[keep[c]];

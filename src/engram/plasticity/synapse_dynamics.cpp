@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace engram {
 
@@ -45,7 +46,13 @@ SynapseDynamics::SynapseDynamics(const StpSpec& stp, const StdpSpec& stdp, doubl
     history_.resize(post_hi - post_lo);
     post_last_.assign(post_hi - post_lo, -1);
     post_y1_.assign(post_hi - post_lo, 0.0);
-    recent_step_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, -1);
+    if (stdp_.rule == StdpRule::triplet) {
+      history_y2_.resize(post_hi - post_lo);
+      post_y2_.assign(post_hi - post_lo, 0.0);
+    }
+    Recent none{};
+    std::fill(std::begin(none.step), std::end(none.step), int64_t{-1});
+    recent_.assign(post_hi - post_lo, none);
     if (stdp_.rule == StdpRule::triplet)
       recent_y2_.assign(static_cast<size_t>(post_hi - post_lo) * kRecent, 0.0);
   }
@@ -60,43 +67,39 @@ void SynapseDynamics::Decay::init(double tau_ms, double dt_ms) {
   for (size_t i = 0; i < n; ++i) table[i] = std::exp(-static_cast<double>(i) * dt_ms / tau_ms);
 }
 
-inline double SynapseDynamics::grow(double w, double dw) const {
-  switch (stdp_.dependence) {
-    case WeightDependence::additive:
-      w += stdp_.w_max * dw;
-      break;
-    case WeightDependence::multiplicative:
-      w += (stdp_.w_max - w) * dw;
-      break;
-    case WeightDependence::power:
-      w += std::pow(stdp_.w_max, 1 - stdp_.mu_plus) *
-           std::pow(std::max(stdp_.w_max - w, 0.0), stdp_.mu_plus) * dw;
-      break;
-  }
-  return std::clamp(w, stdp_.w_min, stdp_.w_max);
+namespace {
+
+// The weight dependences one at a time: the hot loops are instantiated per dependence, with
+// no switch per synapse and spike.
+template <WeightDependence D>
+inline double grow_as(const StdpSpec& p, double w, double dw) {
+  if constexpr (D == WeightDependence::additive)
+    w += p.w_max * dw;
+  else if constexpr (D == WeightDependence::multiplicative)
+    w += (p.w_max - w) * dw;
+  else
+    w += std::pow(p.w_max, 1 - p.mu_plus) * std::pow(std::max(p.w_max - w, 0.0), p.mu_plus) * dw;
+  return std::clamp(w, p.w_min, p.w_max);
 }
 
-inline double SynapseDynamics::shrink(double w, double dw) const {
-  switch (stdp_.dependence) {
-    case WeightDependence::additive:
-      w -= stdp_.w_max * dw;
-      break;
-    case WeightDependence::multiplicative:
-      w -= (w - stdp_.w_min) * dw;
-      break;
-    case WeightDependence::power:
-      w -= std::pow(stdp_.w_max, 1 - stdp_.mu_minus) *
-           std::pow(std::max(w - stdp_.w_min, 0.0), stdp_.mu_minus) * dw;
-      break;
-  }
-  return std::clamp(w, stdp_.w_min, stdp_.w_max);
+template <WeightDependence D>
+inline double shrink_as(const StdpSpec& p, double w, double dw) {
+  if constexpr (D == WeightDependence::additive)
+    w -= p.w_max * dw;
+  else if constexpr (D == WeightDependence::multiplicative)
+    w -= (w - p.w_min) * dw;
+  else
+    w -= std::pow(p.w_max, 1 - p.mu_minus) * std::pow(std::max(w - p.w_min, 0.0), p.mu_minus) * dw;
+  return std::clamp(w, p.w_min, p.w_max);
 }
+
+}  // namespace
 
 template <class F>
 void SynapseDynamics::each_post_spike(uint32_t i, int64_t from, int64_t until, F&& f) const {
   // usually the spikes since `from` are among the last few, kept beside each other for all
   // targets (the history itself is one more cache miss per synapse)
-  const int64_t* recent = &recent_step_[static_cast<size_t>(i) * kRecent];
+  const int64_t* recent = recent_[i].step;
   int n = 0;
   while (n < kRecent && recent[n] >= from) ++n;
   if (n < kRecent) {
@@ -106,25 +109,41 @@ void SynapseDynamics::each_post_spike(uint32_t i, int64_t from, int64_t until, F
       if (recent[k] < until) f(recent[k], y2b ? y2b[k] : 0.0);
   } else {
     const auto& h = history_[i];
-    auto first = h.end();
-    while (first != h.begin() && (first - 1)->step >= from) --first;
-    for (auto it = first; it != h.end() && it->step < until; ++it) f(it->step, it->y2_before);
+    size_t first = h.size();
+    while (first > 0 && h[first - 1] >= from) --first;
+    for (size_t j = first; j < h.size() && h[j] < until; ++j)
+      f(h[j], stdp_.rule == StdpRule::triplet ? history_y2_[i][j] : 0.0);
   }
 }
 
-void SynapseDynamics::potentiate_from(float& w, uint32_t post, uint32_t pre, int64_t from,
-                                      int64_t until, double scale) const {
-  // callers check first that there is a presynaptic trace and a post spike since `from`
-  const int64_t last = last_[pre];
-  double wd = w;
-  each_post_spike(post - post_lo_, from, until, [&](int64_t step, double y2_before) {
-    const double x = x1_[pre] * decay_plus_(step - last);
-    const double dw = stdp_.rule == StdpRule::triplet
-                          ? x * (stdp_.a_plus + stdp_.a3_plus * y2_before)
-                          : stdp_.a_plus * x;
-    wd = grow(wd, dw * scale);
-  });
-  w = static_cast<float>(wd);
+template <WeightDependence D, bool kTriplet>
+inline double SynapseDynamics::potentiated(double w, uint32_t i, int64_t last, double x1,
+                                           int64_t from, int64_t until, double scale) const {
+  // callers check first that there is a presynaptic trace and a post spike since `from`;
+  // last and x1: the presynaptic neuron's last spike and its trace just after it
+  auto apply = [&](int64_t step, double y2_before) {
+    const double x = x1 * decay_plus_(step - last);
+    const double dw = kTriplet ? x * (stdp_.a_plus + stdp_.a3_plus * y2_before) : stdp_.a_plus * x;
+    w = grow_as<D>(stdp_, w, dw * scale);
+  };
+  // each_post_spike's common case written out here, so that it is inlined into the synapse
+  // loop (as a call it cost a fifth of the plastic COBA run); the history only past kRecent
+  const int64_t* recent = recent_[i].step;
+  int n = 0;
+  while (n < kRecent && recent[n] >= from) ++n;
+  if (n < kRecent) {
+    const double* y2b = kTriplet ? &recent_y2_[static_cast<size_t>(i) * kRecent] : nullptr;
+    for (int k = n - 1; k >= 0; --k)
+      if (recent[k] < until) apply(recent[k], kTriplet ? y2b[k] : 0.0);
+    return w;
+  }
+  const int64_t* h = history_[i].data();
+  const size_t size = history_[i].size();
+  size_t first = size;
+  while (first > 0 && h[first - 1] >= from) --first;
+  for (size_t j = first; j < size && h[j] < until; ++j)
+    apply(h[j], kTriplet ? history_y2_[i][j] : 0.0);
+  return w;
 }
 
 double SynapseDynamics::dopamine_integral(int64_t from, int64_t until) const {
@@ -191,6 +210,49 @@ void SynapseDynamics::on_dopamine(int64_t s, uint32_t spikes) {
     dopamine_.push_back(Release{s, level});
 }
 
+template <WeightDependence D, bool kTriplet>
+void SynapseDynamics::pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+                                     double scale, double efficacy) {
+  // the synapse loop of the pair and triplet rules, the hot path of a plastic network: the
+  // presynaptic neuron's state is read once, the weight dependence is fixed at compile time
+  const int64_t last = last_[pre];
+  const double x1 = x1_[pre];
+  // r2(t-ε): the presynaptic triplet trace before this spike
+  const double r2 = kTriplet && last >= 0 ? x2_[pre] * decay_x_(s - last) : 0.0;
+  const double a_minus = kTriplet ? stdp_.a_minus + stdp_.a3_minus * r2 : stdp_.a_minus;
+  const int64_t from = applied_[pre];
+  // no post spike can be pending when the neuron never fired before
+  const int64_t pending_from = last >= 0 ? from : std::numeric_limits<int64_t>::max();
+  const uint32_t begin = pr.row_offset[pre], end = pr.row_offset[pre + 1];
+  const uint32_t* tgt = pr.target.data();
+  float* weight = pr.weight.data();
+  SynInput* uniform_slot =
+      pr.delay.empty() ? inputs.slot(pr.receptor, s + pr.uniform_delay) : nullptr;
+  const double depress = a_minus * scale;
+  for (uint32_t k = begin; k < end; ++k) {
+    const uint32_t post = tgt[k];
+    const Recent& target = recent_[post - post_lo_];
+    const int64_t last_post = target.step[0];
+    float w = weight[k];
+    if (last_post >= pending_from)
+      w = static_cast<float>(
+          potentiated<D, kTriplet>(w, post - post_lo_, last, x1, from, s, scale));
+    SynInput* slot = uniform_slot ? uniform_slot : inputs.slot(pr.receptor, s + pr.delay[k]);
+    slot[post] += static_cast<SynInput>(w * efficacy);
+    // depression with the postsynaptic trace at s (its spikes before s)
+    if (last_post >= 0) {
+      const double y = target.y1 * decay_minus_(s - last_post);
+      w = static_cast<float>(shrink_as<D>(stdp_, w, depress * y));
+    }
+    weight[k] = w;
+  }
+  const bool nearest = stdp_.pairing == Pairing::nearest;
+  const double x1_now = last >= 0 ? x1 * decay_plus_(s - last) : 0.0;
+  x1_[pre] = nearest ? 1.0 : x1_now + 1.0;
+  if (kTriplet) x2_[pre] = nearest ? 1.0 : r2 + 1.0;
+  applied_[pre] = s;
+}
+
 void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
                                    double scale) {
   const int64_t last = last_[pre];
@@ -222,30 +284,25 @@ void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t
       return;
     }
     const bool triplet = stdp_.rule == StdpRule::triplet;
-    // r2(t-ε): the presynaptic triplet trace before this spike
-    const double r2 = triplet && last >= 0 ? x2_[pre] * decay_x_(s - last) : 0.0;
-    const double a_minus = triplet ? stdp_.a_minus + stdp_.a3_minus * r2 : stdp_.a_minus;
-    const int64_t from = applied_[pre];
-    float* weight = pr.weight.data();
-    SynInput* uniform_slot =
-        pr.delay.empty() ? inputs.slot(pr.receptor, s + pr.uniform_delay) : nullptr;
-    const double depress = a_minus * scale;
-    for (uint32_t k = begin; k < end; ++k) {
-      const uint32_t post = tgt[k];
-      const int64_t last_post = post_last_[post - post_lo_];
-      if (last_post >= from && last >= 0) potentiate_from(weight[k], post, pre, from, s, scale);
-      SynInput* slot = uniform_slot ? uniform_slot : inputs.slot(pr.receptor, s + pr.delay[k]);
-      slot[post] += static_cast<SynInput>(weight[k] * efficacy);
-      // depression with the postsynaptic trace at s (its spikes before s)
-      if (last_post < 0) continue;
-      const double y = post_y1_[post - post_lo_] * decay_minus_(s - last_post);
-      weight[k] = static_cast<float>(shrink(weight[k], depress * y));
+    switch (stdp_.dependence) {
+      case WeightDependence::additive:
+        triplet
+            ? pre_spike_stdp<WeightDependence::additive, true>(pr, inputs, pre, s, scale, efficacy)
+            : pre_spike_stdp<WeightDependence::additive, false>(pr, inputs, pre, s, scale,
+                                                                efficacy);
+        break;
+      case WeightDependence::multiplicative:
+        triplet ? pre_spike_stdp<WeightDependence::multiplicative, true>(pr, inputs, pre, s, scale,
+                                                                         efficacy)
+                : pre_spike_stdp<WeightDependence::multiplicative, false>(pr, inputs, pre, s, scale,
+                                                                          efficacy);
+        break;
+      case WeightDependence::power:
+        triplet
+            ? pre_spike_stdp<WeightDependence::power, true>(pr, inputs, pre, s, scale, efficacy)
+            : pre_spike_stdp<WeightDependence::power, false>(pr, inputs, pre, s, scale, efficacy);
+        break;
     }
-    const bool nearest = stdp_.pairing == Pairing::nearest;
-    const double x1 = last >= 0 ? x1_[pre] * decay_plus_(s - last) : 0.0;
-    x1_[pre] = nearest ? 1.0 : x1 + 1.0;
-    if (triplet) x2_[pre] = nearest ? 1.0 : r2 + 1.0;
-    applied_[pre] = s;
   }
   last_[pre] = s;
 }
@@ -297,24 +354,48 @@ void SynapseDynamics::on_post_spike(uint32_t post, int64_t s) {
     rate_last_[i] = s;
   }
   if (!has_stdp() || clopath_) return;  // clopath reads voltages, not spikes
-  auto& h = history_[post - post_lo_];
+  const uint32_t i = post - post_lo_;
+  auto& h = history_[i];
+  const bool triplet = stdp_.rule == StdpRule::triplet;
   double y1 = 0, y2 = 0;
   if (!h.empty()) {
-    const PostSpike& e = h.back();
-    y1 = e.y1 * decay_minus_(s - e.step);
-    if (stdp_.rule == StdpRule::triplet) y2 = e.y2 * decay_y_(s - e.step);
+    y1 = post_y1_[i] * decay_minus_(s - h.back());
+    if (triplet) y2 = post_y2_[i] * decay_y_(s - h.back());
   }
   const bool nearest = stdp_.pairing == Pairing::nearest;
-  h.push_back(PostSpike{s, nearest ? 1.0 : y1 + 1.0, nearest ? 1.0 : y2 + 1.0, y2});
-  post_last_[post - post_lo_] = s;
-  post_y1_[post - post_lo_] = h.back().y1;
-  int64_t* recent = &recent_step_[static_cast<size_t>(post - post_lo_) * kRecent];
+  h.push_back(s);
+  post_last_[i] = s;
+  post_y1_[i] = nearest ? 1.0 : y1 + 1.0;
+  if (triplet) {
+    history_y2_[i].push_back(y2);
+    post_y2_[i] = nearest ? 1.0 : y2 + 1.0;
+  }
+  int64_t* recent = recent_[i].step;
   for (int k = kRecent - 1; k > 0; --k) recent[k] = recent[k - 1];
   recent[0] = s;
+  recent_[i].y1 = post_y1_[i];
   if (stdp_.rule == StdpRule::triplet) {
     double* y2b = &recent_y2_[static_cast<size_t>(post - post_lo_) * kRecent];
     for (int k = kRecent - 1; k > 0; --k) y2b[k] = y2b[k - 1];
     y2b[0] = y2;
+  }
+}
+
+template <WeightDependence D, bool kTriplet>
+void SynapseDynamics::flush_stdp(Projection& pr, int64_t until, double scale) {
+  float* weight = pr.weight.data();
+  const uint32_t* tgt = pr.target.data();
+  const auto n_pre = static_cast<uint32_t>(last_.size());
+  for (uint32_t pre = 0; pre < n_pre; ++pre) {
+    const int64_t from = applied_[pre], last = last_[pre];
+    if (last >= 0 && from < until)
+      for (uint32_t k = pr.row_offset[pre]; k < pr.row_offset[pre + 1]; ++k) {
+        const uint32_t i = tgt[k] - post_lo_;
+        if (post_last_[i] >= from)
+          weight[k] = static_cast<float>(
+              potentiated<D, kTriplet>(weight[k], i, last, x1_[pre], from, until, scale));
+      }
+    applied_[pre] = until;
   }
 }
 
@@ -337,33 +418,45 @@ void SynapseDynamics::flush(Projection& pr, int64_t until, double scale) {
     }
     // every synapse is at `until`: the dopamine level there is all that is needed
     while (dopamine_.size() > 1 && dopamine_[1].step <= until) dopamine_.erase(dopamine_.begin());
-  }
-  for (uint32_t pre = 0; pre < n_pre && stdp_.rule != StdpRule::dopamine; ++pre) {
-    const int64_t from = applied_[pre];
-    if (last_[pre] >= 0 && from < until)
-      for (uint32_t k = pr.row_offset[pre]; k < pr.row_offset[pre + 1]; ++k)
-        if (post_last_[tgt[k] - post_lo_] >= from)
-          potentiate_from(weight[k], tgt[k], pre, from, until, scale);
-    applied_[pre] = until;
+  } else {
+    const bool triplet = stdp_.rule == StdpRule::triplet;
+    switch (stdp_.dependence) {
+      case WeightDependence::additive:
+        triplet ? flush_stdp<WeightDependence::additive, true>(pr, until, scale)
+                : flush_stdp<WeightDependence::additive, false>(pr, until, scale);
+        break;
+      case WeightDependence::multiplicative:
+        triplet ? flush_stdp<WeightDependence::multiplicative, true>(pr, until, scale)
+                : flush_stdp<WeightDependence::multiplicative, false>(pr, until, scale);
+        break;
+      case WeightDependence::power:
+        triplet ? flush_stdp<WeightDependence::power, true>(pr, until, scale)
+                : flush_stdp<WeightDependence::power, false>(pr, until, scale);
+        break;
+    }
   }
   // every synapse has seen every spike before `until`: only the trace of the last is needed
-  for (auto& h : history_) {
+  auto trim = [](auto& h) {
     if (h.size() > 1) h.erase(h.begin(), h.end() - 1);
     // a burst may have grown it; give the memory back rather than keep the peak
     if (h.capacity() > 16) h.shrink_to_fit();
-  }
+  };
+  for (auto& h : history_) trim(h);
+  for (auto& h : history_y2_) trim(h);
 }
 
 size_t SynapseDynamics::state_bytes() const {
   size_t n = (last_.capacity() + applied_.capacity() + post_last_.capacity()) * sizeof(int64_t) +
-             post_y1_.capacity() * sizeof(double) + recent_step_.capacity() * sizeof(int64_t) +
+             post_y1_.capacity() * sizeof(double) + recent_.capacity() * sizeof(Recent) +
              recent_y2_.capacity() * sizeof(double) + eligibility_.capacity() * sizeof(float) +
              dopamine_.capacity() * sizeof(Release) +
              (rate_.capacity() + factor_.capacity()) * sizeof(double) +
              rate_last_.capacity() * sizeof(int64_t) +
              (x1_.capacity() + x2_.capacity() + u_.capacity() + r_.capacity()) * sizeof(double) +
-             history_.capacity() * sizeof(std::vector<PostSpike>);
-  for (const auto& h : history_) n += h.capacity() * sizeof(PostSpike);
+             post_y2_.capacity() * sizeof(double) +
+             (history_.capacity() + history_y2_.capacity()) * sizeof(std::vector<int64_t>);
+  for (const auto& h : history_) n += h.capacity() * sizeof(int64_t);
+  for (const auto& h : history_y2_) n += h.capacity() * sizeof(double);
   if (clopath_) n += clopath_->state_bytes();
   return n;
 }

@@ -70,12 +70,6 @@ class SynapseDynamics {
   ClopathRule* clopath() const { return clopath_.get(); }
 
  private:
-  struct PostSpike {
-    int64_t step;
-    double y1;         // o1 (pair: y_post) just after the spike
-    double y2;         // o2 just after the spike (triplet)
-    double y2_before;  // o2 just before it (triplet: o2(t-ε))
-  };
   // exp(-n·dt/tau) for whole steps n: a table up to a few tens of tau (the same values
   // std::exp gives, looked up; the exp per synapse and spike dominated the plastic run)
   struct Decay {
@@ -88,8 +82,17 @@ class SynapseDynamics {
                  : std::exp(-static_cast<double>(steps) * dt / tau);
     }
   };
-  void potentiate_from(float& w, uint32_t post, uint32_t pre, int64_t from, int64_t until,
-                       double scale) const;
+  // w after the post spikes of own target i in [from, until) (pair/triplet potentiation);
+  // last, x1: the presynaptic neuron's last spike and its trace just after it
+  template <WeightDependence D, bool kTriplet>
+  double potentiated(double w, uint32_t i, int64_t last, double x1, int64_t from, int64_t until,
+                     double scale) const;
+  // on_pre_spike and flush of the pair and triplet rules, per weight dependence
+  template <WeightDependence D, bool kTriplet>
+  void pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale,
+                      double efficacy);
+  template <WeightDependence D, bool kTriplet>
+  void flush_stdp(Projection& pr, int64_t until, double scale);
   // Calls f(step, o2 before the spike) for the spikes of own target i in [from, until).
   template <class F>
   void each_post_spike(uint32_t i, int64_t from, int64_t until, F&& f) const;
@@ -103,8 +106,6 @@ class SynapseDynamics {
                          int64_t until, double scale) const;
   void on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
                              double scale, double efficacy);
-  inline double grow(double w, double dw) const;    // potentiation by dw (before the dependence)
-  inline double shrink(double w, double dw) const;  // depression by dw
 
   StpSpec stp_;
   StdpSpec stdp_;
@@ -124,14 +125,24 @@ class SynapseDynamics {
   Decay decay_plus_, decay_minus_, decay_x_, decay_y_, decay_rec_, decay_facil_, decay_c_, decay_d_;
   std::vector<float> eligibility_;  // stdp_dopamine, per synapse
   std::vector<Release> dopamine_;   // releases not yet seen by every synapse, and the last
-  // per own target: its spikes not yet applied to every synapse, and (compact, for the
-  // common case of none) the step and traces of its last spike
-  std::vector<std::vector<PostSpike>> history_;
+  // per own target: the steps of its spikes not yet applied to every synapse (only the steps:
+  // the lazy potentiation walks them, a silent presynaptic neuron's synapses over half a
+  // second of them, so they are kept dense), for the triplet rule o2(t-ε) at each, and (compact,
+  // for the common case of none) the step and traces of its last spike
+  std::vector<std::vector<int64_t>> history_;
+  std::vector<std::vector<double>> history_y2_;
   std::vector<int64_t> post_last_;
-  std::vector<double> post_y1_;
-  // the steps (newest first, -1: none) and o2(t-ε) of each target's last kRecent spikes
-  static constexpr int kRecent = 4;
-  std::vector<int64_t> recent_step_;
+  std::vector<double> post_y1_;  // o1 (pair: y_post) just after the last spike
+  std::vector<double> post_y2_;  // o2 just after the last spike (triplet)
+  // the steps (newest first, -1: none) of each target's last kRecent spikes and o1 after the
+  // last (= post_last_, post_y1_): all that the synapse loop reads of a target, in one cache
+  // line; and o2(t-ε) at these spikes (triplet)
+  static constexpr int kRecent = 7;
+  struct alignas(64) Recent {
+    int64_t step[kRecent];
+    double y1;
+  };
+  std::vector<Recent> recent_;
   std::vector<double> recent_y2_;
   std::unique_ptr<ClopathRule> clopath_;  // StdpRule::clopath: all of its state
 };
