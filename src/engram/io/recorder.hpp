@@ -17,8 +17,9 @@ struct SpikeRecording {
   uint32_t recorded_neurons = 0;
   std::vector<double> t_ms;  // complete after Recorders::finish(), in (time, neuron) order
   std::vector<uint32_t> neuron;
-  // while running: each local thread's spikes (step, neuron) of the neurons it owns
-  struct Part {
+  // while running: each local thread's spikes (step, neuron) of the neurons it owns (a cache
+  // line each: the vectors' headers change with every spike, and threads must not share them)
+  struct alignas(64) Part {
     std::vector<int64_t> step;
     std::vector<uint32_t> neuron;
     std::vector<double> offset;  // ms into the step; only for models with precise times
