@@ -129,5 +129,35 @@ TEST(Hines, SingleNodeAndResidualOfSymmetricCableMatrix) {
   EXPECT_LT(worst, 1e-11);
 }
 
+TEST(Hines, BatchIsBitwiseTheSingleSolve) {
+  // cells of one shape, with their own values: the interleaved solve must give each exactly
+  // hines_solve's result (a changed operation order would show in the last bits)
+  for (int shape : {0, 1, 2})
+    for (size_t m = 1; m <= kHinesBatch; ++m) {
+      std::vector<TreeSystem> alone, batch;
+      for (size_t c = 0; c < m; ++c) {
+        TreeSystem s = random_system(37, 100 + c, shape);
+        s.parent = random_system(37, 7, shape).parent;  // one shape for all
+        s.upper = s.lower;                              // symmetric, as the cable's
+        alone.push_back(s);
+        batch.push_back(s);
+      }
+      double* d[kHinesBatch];
+      const double* lo[kHinesBatch];
+      double* rhs[kHinesBatch];
+      for (size_t c = 0; c < m; ++c) {
+        hines_solve(alone[c].parent, alone[c].d, alone[c].lower, alone[c].upper, alone[c].rhs);
+        d[c] = batch[c].d.data();
+        lo[c] = batch[c].lower.data();
+        rhs[c] = batch[c].rhs.data();
+      }
+      hines_solve_batch(batch[0].parent, std::span(d, m), std::span(lo, m), std::span(rhs, m));
+      for (size_t c = 0; c < m; ++c) {
+        EXPECT_EQ(batch[c].rhs, alone[c].rhs) << "shape " << shape << ", cell " << c << " of " << m;
+        EXPECT_EQ(batch[c].d, alone[c].d);
+      }
+    }
+}
+
 }  // namespace
 }  // namespace engram::dendrites

@@ -337,6 +337,35 @@ void CableCell::initialize() {
 }
 
 void CableCell::step() {
+  assemble();
+  hines_solve(comp_.parent, d_, lower_, lower_, rhs_);
+  finish();
+}
+
+void CableCell::step_batch(std::span<CableCell* const> cells) {
+  for (CableCell* c : cells) c->assemble();
+  // cells of one shape (a population's) are solved a few at a time, interleaved
+  double* d[kHinesBatch];
+  const double* lo[kHinesBatch];
+  double* rhs[kHinesBatch];
+  for (size_t first = 0; first < cells.size();) {
+    const auto& parent = cells[first]->comp_.parent;
+    size_t m = 0;
+    while (m < kHinesBatch && first + m < cells.size() &&
+           (m == 0 || cells[first + m]->comp_.parent == parent)) {
+      CableCell& c = *cells[first + m];
+      d[m] = c.d_.data();
+      lo[m] = c.lower_.data();
+      rhs[m] = c.rhs_.data();
+      ++m;
+    }
+    hines_solve_batch(parent, std::span(d, m), std::span(lo, m), std::span(rhs, m));
+    first += m;
+  }
+  for (CableCell* c : cells) c->finish();
+}
+
+void CableCell::assemble() {
   const size_t n = v_.size();
   double* __restrict v = v_.data();
   double* __restrict d = d_.data();
@@ -360,8 +389,13 @@ void CableCell::step() {
       zero_rhs_[z] = rhs[zero_node_[z]];
       zero_d_[z] = d[zero_node_[z]];
     }
-  hines_solve(comp_.parent, d_, lower_, lower_, rhs_);
-  if (cn) {
+}
+
+void CableCell::finish() {
+  const size_t n = v_.size();
+  double* __restrict v = v_.data();
+  const double* __restrict rhs = rhs_.data();
+  if (method_ == Integrator::crank_nicolson) {
     for (size_t k = 0; k < n; ++k) v[k] = 2.0 * rhs[k] - v[k];
     // zero-area nodes: the algebraic value at t + dt (see the top of cable.hpp)
     for (size_t z = 0; z < zero_node_.size(); ++z) {

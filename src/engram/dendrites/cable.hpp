@@ -154,6 +154,9 @@ class CableCell {
   void initialize();
   // One step of dt; allocation-free.
   void step();
+  // One step of each cell (bitwise the same as step() on each): the tree solves of cells of
+  // the same shape run interleaved (hines_solve_batch).
+  static void step_batch(std::span<CableCell* const> cells);
   // Steps until time() reaches t_stop (to within dt/2).
   void run(double t_stop);
 
@@ -174,6 +177,8 @@ class CableCell {
   const Mechanism* mechanism(std::string_view name) const;
 
  private:
+  void assemble();  // the step's linear system at v(t)
+  void finish();    // v(t + dt) from the solution; states advanced
   Compartments comp_;
   double dt_;
   Integrator method_;

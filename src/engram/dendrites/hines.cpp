@@ -1,5 +1,7 @@
 #include "engram/dendrites/hines.hpp"
 
+#include <stdexcept>
+
 namespace engram::dendrites {
 
 void hines_solve(std::span<const int32_t> parent, std::span<double> d,
@@ -46,6 +48,57 @@ void hines_solve(std::span<const int32_t> parent, std::span<double> d,
     const double xp = q == i - 1 ? x : b[q];
     x = (b[i] - lo[i] * xp) * dd[i];
     b[i] = x;
+  }
+}
+
+void hines_solve_batch(std::span<const int32_t> parent, std::span<double* const> d,
+                       std::span<const double* const> lower, std::span<double* const> rhs) {
+  const size_t m = d.size();
+  if (m == 0) return;
+  if (m > kHinesBatch) throw std::invalid_argument("hines_solve_batch: too many cells");
+  const size_t n = parent.size();
+  const int32_t* p = parent.data();
+  double carry_d[kHinesBatch] = {}, carry_b[kHinesBatch] = {}, x[kHinesBatch] = {};
+  for (size_t i = n - 1; i > 0; --i) {
+    const size_t q = static_cast<size_t>(p[i]);
+    const bool run = q == i - 1;
+    for (size_t c = 0; c < m; ++c) {
+      double* dd = d[c];
+      double* b = rhs[c];
+      const double* lo = lower[c];
+      const double di = dd[i] - carry_d[c];
+      const double bi = b[i] - carry_b[c];
+      const double inv = 1.0 / di;
+      dd[i] = inv;
+      b[i] = bi;
+      const double f = lo[i] * inv;
+      if (run) {
+        carry_d[c] = f * lo[i];
+        carry_b[c] = f * bi;
+      } else {
+        dd[q] -= f * lo[i];
+        b[q] -= f * bi;
+        carry_d[c] = 0;
+        carry_b[c] = 0;
+      }
+    }
+  }
+  for (size_t c = 0; c < m; ++c) {
+    double* dd = d[c];
+    double* b = rhs[c];
+    x[c] = (b[0] - carry_b[c]) / (dd[0] - carry_d[c]);
+    dd[0] = 1.0 / (dd[0] - carry_d[c]);
+    b[0] = x[c];
+  }
+  for (size_t i = 1; i < n; ++i) {
+    const size_t q = static_cast<size_t>(p[i]);
+    const bool run = q == i - 1;
+    for (size_t c = 0; c < m; ++c) {
+      double* b = rhs[c];
+      const double xp = run ? x[c] : b[q];
+      x[c] = (b[i] - lower[c][i] * xp) * d[c][i];
+      b[i] = x[c];
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 // v at the spike site (NEURON's NetCon source), stamped (s + 1) dt with its sub-step time
 // interpolated linearly; the weights that arrive at the end of step s (nS) enter the
 // synapses then and act from step s + 1 (NEURON's delivery of an event at (s + 1) dt).
+#include <algorithm>
 #include <memory>
 
 #include "engram/core/error.hpp"
@@ -52,25 +53,34 @@ class CableGroup final : public NeuronGroup {
   void update(const StepInput& in, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) override {
     const size_t ports = pop_->ports.size();
-    for (uint32_t i = begin; i < end; ++i) {
-      dendrites::CableCell& cell = *cells_[i];
-      const auto v = cell.v();
-      const double v0 = v[static_cast<size_t>(nodes_[0])];
-      cell.step();
-      const double v1 = v[static_cast<size_t>(nodes_[0])];
-      const bool above = v1 >= threshold_;
-      if (above && !above_[i]) {
-        offsets_[i] = v1 > v0 ? dt_ * (threshold_ - v0) / (v1 - v0) : dt_;
-        if (!(offsets_[i] > 0)) offsets_[i] = dt_;
-        spiked.push_back(i);
-      }
-      above_[i] = above ? 1 : 0;
-      for (size_t k = 0; k < nodes_.size(); ++k) states_[k][i] = v[static_cast<size_t>(nodes_[k])];
-      for (size_t p = 0; p < ports; ++p) {
-        SynInput& w = in.syn[p][i];
-        if (w != 0) {
-          cell.deliver(p, 1e-3 * static_cast<double>(w));  // nS -> uS
-          w = 0;
+    // in chunks, so that the cells' tree solves run interleaved (step_batch); a thread's
+    // chunk lives on its stack (update runs on several threads at once)
+    constexpr uint32_t kChunk = 64;
+    dendrites::CableCell* chunk[kChunk];
+    for (uint32_t first = begin; first < end; first += kChunk) {
+      const uint32_t last = std::min(end, first + kChunk);
+      for (uint32_t i = first; i < last; ++i) chunk[i - first] = cells_[i].get();
+      dendrites::CableCell::step_batch(std::span(chunk, last - first));
+      for (uint32_t i = first; i < last; ++i) {
+        dendrites::CableCell& cell = *cells_[i];
+        const auto v = cell.v();
+        const double v0 = states_[0][i];  // the spike site's v before the step
+        const double v1 = v[static_cast<size_t>(nodes_[0])];
+        const bool above = v1 >= threshold_;
+        if (above && !above_[i]) {
+          offsets_[i] = v1 > v0 ? dt_ * (threshold_ - v0) / (v1 - v0) : dt_;
+          if (!(offsets_[i] > 0)) offsets_[i] = dt_;
+          spiked.push_back(i);
+        }
+        above_[i] = above ? 1 : 0;
+        for (size_t k = 0; k < nodes_.size(); ++k)
+          states_[k][i] = v[static_cast<size_t>(nodes_[k])];
+        for (size_t p = 0; p < ports; ++p) {
+          SynInput& w = in.syn[p][i];
+          if (w != 0) {
+            cell.deliver(p, 1e-3 * static_cast<double>(w));  // nS -> uS
+            w = 0;
+          }
         }
       }
     }
