@@ -58,6 +58,8 @@ CASES = [
     ("gap_junctions", "examples/gap_junctions.toml", ["--duration", "100 ms"]),
     # the clopath rule: its targets' voltages per partition
     ("clopath_2010_pairing", "examples/clopath_2010_pairing.toml", []),
+    # cable cells (multi-compartment) beside point neurons
+    ("ball_and_stick_network", "examples/ball_and_stick_network.toml", ["--duration", "50 ms"]),
 ]
 
 tmp = Path(tempfile.mkdtemp(prefix="engram-mpi-"))
