@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "engram/core/error.hpp"
 #include "test_support.hpp"
@@ -160,39 +161,20 @@ size = 2
 model = "poisson_source"
 params = { rate = "10 Hz" }
 )";
-  expect_error(head + R"(
-[[gap_junction]]
-from = "a"
-to = "a"
-connect = { rule = "all_to_all" }
-g = "-1 nS"
-)",
-               "must be >= 0 nS");
-  expect_error(head + R"(
-[[gap_junction]]
-from = "src"
-to = "a"
-connect = { rule = "all_to_all" }
-g = "1 nS"
-)",
-               "cannot be coupled by gap junctions");
-  expect_error(head + R"(
-[[gap_junction]]
-from = "a"
-to = "a"
-connect = { rule = "all_to_all" }
-g = "1 mV"
-)",
-               "g");
-  expect_error(head + R"(
-[[gap_junction]]
-from = "a"
-to = "a"
-connect = { rule = "all_to_all" }
-g = "1 nS"
-delay = "1 ms"
-)",
-               "delay");
+  // each: the [[gap_junction]] keys after from/to/connect, and what the message must say
+  const std::pair<std::string, std::string> cases[] = {
+      {"from = \"a\"\ng = \"-1 nS\"", "must be >= 0 nS"},
+      {"from = \"src\"\ng = \"1 nS\"", "cannot be coupled by gap junctions"},
+      {"from = \"a\"\ng = \"1 mV\"", "g"},
+      {"from = \"a\"\ng = \"1 nS\"\ndelay = \"1 ms\"", "delay"},
+  };
+  for (const auto& [keys, fragment] : cases) {
+    const auto nl = keys.find('\n');
+    expect_error(head + "\n[[gap_junction]]\n" + keys.substr(0, nl) +
+                     "\nto = \"a\"\nconnect = { rule = \"all_to_all\" }\n" + keys.substr(nl + 1) +
+                     "\n",
+                 fragment);
+  }
 }
 
 }  // namespace
