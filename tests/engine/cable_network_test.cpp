@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engram/analysis/fi_curve.hpp"
+#include "engram/analysis/single_neuron.hpp"
 #include "engram/dendrites/cable_population.hpp"
 #include "test_support.hpp"
 
@@ -115,6 +117,106 @@ TEST(CableNetwork, DeliveryMatchesAStandAloneCell) {
     ASSERT_EQ(trains[j].size(), expected.size());
     for (size_t s = 0; s < expected.size(); ++s) EXPECT_NEAR(trains[j][s], expected[s], 1e-6);
   }
+}
+
+// A network stimulus (step_current) enters at the population's current_site exactly as the
+// same current through an IClamp there; a [[population.vclamp]] is NEURON's SEClamp of the
+// stand-alone cell, its recorded current the clamp's (pA). Each applies to the members it
+// names only.
+TEST(CableNetwork, StimuliAndClampsMatchAStandAloneCell) {
+  std::string model = kModel;
+  const std::string mechanism = "[[population.mechanism]]";
+  model.insert(model.find(mechanism), R"(current_site = { section = "dend", x = 0.5 }
+[[population.iclamp]]
+section = "dend"
+x = 0.5
+delay = "5 ms"
+duration = "20 ms"
+amplitude = "150 pA"
+neurons = [1]
+[[population.vclamp]]
+name = "i_vc"
+section = "soma"
+rs = "0.05 MOhm"
+levels = ["-65 mV", "-20 mV", "-70 mV"]
+durations = ["10 ms", "15 ms", "10 ms"]
+neurons = [2]
+)");
+  model.replace(model.find("size = 2\nmodel = \"cable\""), 8, "size = 3");
+  model += R"([[stimulus]]
+kind = "step_current"
+to = "cells"
+neurons = [0]
+times = ["0 ms", "5 ms", "25 ms"]
+amplitudes = ["0 pA", "150 pA", "0 pA"]
+[[record]]
+what = "i_stim"
+of = "cells"
+[[record]]
+what = "i_vc"
+of = "cells"
+)";
+  const ModelSpec spec = test::spec_from(model);
+  auto sim = test::run_model(model);
+  const double dt = 0.025;
+  const auto events = [&](dendrites::CableCell& cell, int k) {
+    const double t = (k + 1) * dt;
+    for (double s : {2.0, 5.5, 5.525, 6.0, 6.5, 20.0}) {
+      if (std::fabs(s + 1.0 - t) < 0.5 * dt) cell.deliver(0, 0.006);
+      if (std::fabs(s + 3.0 - t) < 0.5 * dt) cell.deliver(1, 0.004);
+    }
+  };
+  // cells 0 (stimulus) and 1 (iclamp) against the stand-alone cell with the IClamp
+  dendrites::CellSpec with_iclamp = spec.populations[1].cable->cell;
+  with_iclamp.iclamps.push_back({.where = {1, 0.5}, .delay = 5, .dur = 20, .amp = 0.15});
+  dendrites::CableCell a(with_iclamp, dt);
+  dendrites::CellSpec with_vclamp = spec.populations[1].cable->cell;
+  with_vclamp.seclamps.push_back(
+      {.where = {0, 0.5}, .rs = 0.05, .dur = {10, 15, 10}, .amp = {-65, -20, -70}});
+  dendrites::CableCell b(with_vclamp, dt);
+  const auto v0 = test::trace(*sim, "cells", "v", 0), v1 = test::trace(*sim, "cells", "v", 1);
+  const auto v2 = test::trace(*sim, "cells", "v", 2);
+  const auto i0 = test::trace(*sim, "cells", "i_stim", 0);
+  const auto ivc = test::trace(*sim, "cells", "i_vc", 2),
+             ivc0 = test::trace(*sim, "cells", "i_vc", 0);
+  ASSERT_GE(v0.size(), 1600u);
+  double peak = -1e9;
+  for (int k = 0; k < 1599; ++k) {
+    a.step();
+    b.step();
+    events(a, k);
+    events(b, k);
+    ASSERT_EQ(v0[k + 1], a.v({0, 0.5})) << "t = " << (k + 1) * dt;
+    ASSERT_EQ(v1[k + 1], a.v({0, 0.5})) << "t = " << (k + 1) * dt;
+    ASSERT_EQ(v2[k + 1], b.v({0, 0.5})) << "t = " << (k + 1) * dt;
+    ASSERT_NEAR(ivc[k + 1], 1e3 * b.seclamp_current()[0], 1e-9) << "t = " << (k + 1) * dt;
+    ASSERT_EQ(ivc0[k + 1], 0.0);
+    peak = std::max(peak, v0[k + 1]);
+  }
+  EXPECT_GT(peak, 0.0) << "the current makes the cell fire";
+  EXPECT_EQ(i0[100], 0.0);                           // 2.5 ms
+  EXPECT_EQ(i0[400], 150.0);                         // 10 ms
+  EXPECT_NEAR(v2[800], -20.0, 0.5);                  // 20 ms: clamped
+  EXPECT_GT(std::fabs(ivc[400] - ivc[1300]), 10.0);  // the clamp works: its current moves
+}
+
+// engram fi on a cable population: the file's clamps are on particular members, the f-I
+// experiment makes its own, so it runs the cell without them: every current then gives the
+// spikes of a lone cell with that current and no clamp.
+TEST(CableNetwork, FiCurveRunsTheCellWithoutTheFilesClamps) {
+  NeuronSource src;
+  src.model_or_file = test::source_path("examples/cable_clamps.toml");
+  src.population = "cells";
+  const NeuronModel m = load_neuron(src);
+  const auto& cable = *m.spec.populations.at(static_cast<size_t>(m.pop)).cable;
+  EXPECT_TRUE(cable.iclamps.empty());
+  EXPECT_TRUE(cable.vclamps.empty());
+  EXPECT_EQ(find_index(cable.info.state, "i_vc"), -1);
+  const std::vector<double> currents = {0, 20, 200};  // neuron 1 had an iclamp, 2 a vclamp
+  const auto trains = run_currents(m.spec, m.pop, currents, 100.0);
+  EXPECT_TRUE(trains[0].empty());
+  EXPECT_TRUE(trains[1].empty()) << "20 pA is below the rheobase (39 pA)";
+  EXPECT_GT(trains[2].size(), 5u) << "200 pA fires repetitively (a clamp would stop it)";
 }
 
 TEST(CableNetwork, SameSpikesForOneAndTwoThreads) {

@@ -121,6 +121,47 @@ TEST(CableSpec, BadCellsAreInputErrors) {
          p + ".probe[0].name", "is taken");
   expect(error_of(cell("swc = \"nothere.swc\"")), 13, p + ".swc", "not both");
   expect(error_of(cell("spike_sight = 1")), 13, p + ".spike_sight", "spike_site");
+  // clamps and the current site
+  expect(error_of(cell("current_site = { section = \"dnd\" }")), 13, p + ".current_site.section",
+         "did you mean 'dend'?");
+  expect(error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"-1 ms\"\n"
+                       "amplitude = \"10 pA\"")),
+         15, p + ".iclamp[0].duration", "must be >= 0 ms");
+  expect(error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"1 ms\"\n"
+                       "amplitude = \"10 pA\"\nneurons = [3]")),
+         17, p + ".iclamp[0].neurons", "");
+  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                       "levels = [-70, -10, 0, -70]\ndurations = [1, 1, 1, 1]")),
+         16, p + ".vclamp[0].levels", "1 to 3 command potentials");
+  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                       "levels = [-70, -10]\ndurations = [1]")),
+         17, p + ".vclamp[0].durations", "one duration per level");
+  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                       "rs = \"0 MOhm\"\nlevels = [-70]\ndurations = [1]")),
+         16, p + ".vclamp[0].rs", "must be > 0 MOhm");
+  expect(error_of(cell("[[population.vclamp]]\nname = \"i_stim\"\nsection = \"soma\"\n"
+                       "levels = [-70]\ndurations = [1]")),
+         14, p + ".vclamp[0].name", "is taken");
+}
+
+TEST(CableSpec, StimuliThatDoNotFitACableCellAreInputErrors) {
+  // the engine's voltage clamp estimates the cell's capacitance; a cable cell has its own
+  expect(error_of(cell("") + R"([[stimulus]]
+kind = "voltage_clamp"
+to = "c"
+rs = "1 MOhm"
+levels = ["-70 mV"]
+durations = ["1 ms"]
+)"),
+         16, "stimulus[0].to", "[[population.vclamp]]");
+  // a gap junction reads v at the spike site, so it must inject there too
+  expect(error_of(cell("current_site = { section = \"dend\" }") + R"([[gap_junction]]
+from = "c"
+to = "c"
+connect = { rule = "all_to_all" }
+g = "1 nS"
+)"),
+         15, "gap_junction[0].from", "current_site must be the spike site");
 }
 
 TEST(CableSpec, SwcCellsAndMissingFiles) {

@@ -9,6 +9,7 @@
 
 #include "engram/analysis/step_bounds.hpp"
 #include "engram/core/error.hpp"
+#include "engram/dendrites/cable_population.hpp"
 #include "engram/engine/simulation.hpp"
 #include "engram/spec/parse.hpp"
 
@@ -16,6 +17,18 @@ namespace fs = std::filesystem;
 
 namespace engram {
 namespace {
+
+// A cable population's clamps belong to members of the file's population; the analyses
+// make their own members and inject their own current, so they run the cell without them.
+ModelSpec without_clamps(ModelSpec spec, int pop) {
+  PopulationSpec& p = spec.populations.at(static_cast<size_t>(pop));
+  if (p.cable && (!p.cable->iclamps.empty() || !p.cable->vclamps.empty())) {
+    auto bare = p.cable->without_clamps();
+    p.model = &bare->info;
+    p.cable = std::move(bare);
+  }
+  return spec;
+}
 
 std::string names_of_presets(const ModelInfo& m) {
   std::string s;
@@ -115,14 +128,15 @@ NeuronModel load_unchecked(const NeuronSource& src) {
   const auto& p = spec.populations[static_cast<size_t>(pop)];
   check_takes_current(*p.model);
   check_preset(*p.model, src.preset);
-  if (src.preset.empty() && src.integrator.empty() && !src.dt) return {std::move(spec), pop};
+  if (src.preset.empty() && src.integrator.empty() && !src.dt)
+    return {without_clamps(std::move(spec), pop), pop};
   // reload with the options as overrides of that population, validated as the file is
   const std::string key = "population." + p.name + ".";
   if (!src.preset.empty()) overrides.push_back({key + "preset", "\"" + src.preset + "\""});
   if (!src.integrator.empty())
     overrides.push_back({key + "integrator", "\"" + src.integrator + "\""});
   if (src.dt) overrides.push_back({"protocol.dt", fmt::format("\"{} ms\"", *src.dt)});
-  return {load_model_file(what, overrides), pop};
+  return {without_clamps(load_model_file(what, overrides), pop), pop};
 }
 
 }  // namespace

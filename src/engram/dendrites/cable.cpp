@@ -333,6 +333,7 @@ void CableCell::initialize() {
   for (auto& mech : mechs_) mech->initialize(v_.data());
   seclamps_.reset();
   synapses_.reset();
+  inject_ = 0;
   steps_ = 0;
 }
 
@@ -379,6 +380,8 @@ void CableCell::assemble() {
   for (auto& mech : mechs_) mech->add_current(v, d, rhs);
   const double t_mid = (static_cast<double>(steps_) + 0.5) * dt_;
   clamps_.add_current(t_mid, rhs);
+  rhs[inject_node_] += inject_;
+  inject_ = 0;
   seclamps_.add_conductance(t_mid, d, rhs);
   synapses_.add_current(v, d, rhs);
   const bool cn = method_ == Integrator::crank_nicolson;

@@ -172,6 +172,12 @@ class CableCell {
   // A spike of `weight` (uS) at synapse k (CellSpec::synapses order), taking effect in the
   // next step (NEURON's fixed-step delivery: an event at t reaches the step that starts at t).
   void deliver(size_t synapse, double weight) { synapses_.deliver(synapse, weight); }
+  // A current (nA, positive depolarising) injected at `node` during the next step only, as
+  // a current clamp that is constant over the step (the network's current stimuli).
+  void inject(int32_t node, double current) {
+    inject_node_ = node;
+    inject_ = current;
+  }
   const SynapseSet& synapses() const { return synapses_; }
   // The inserted mechanism of that name, or null.
   const Mechanism* mechanism(std::string_view name) const;
@@ -190,6 +196,8 @@ class CableCell {
   IClampSet clamps_;
   SEClampSet seclamps_;
   SynapseSet synapses_;
+  int32_t inject_node_ = 0;
+  double inject_ = 0;  // nA, for the next step (inject())
   // zero-area nodes (Crank-Nicolson): neighbours and conductances in CSR form
   std::vector<int32_t> zero_node_, zero_first_, zero_nb_;
   std::vector<double> zero_g_, zero_d_, zero_rhs_;

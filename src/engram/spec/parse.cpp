@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "engram/core/random.hpp"
+#include "engram/dendrites/cable_population.hpp"
 #include "engram/plasticity/clopath_rule.hpp"
 #include "engram/spec/list_files.hpp"
 #include "engram/spec/parse_cable.hpp"
@@ -897,6 +898,11 @@ ProjectionSpec read_gap_junction(TableReader& r, const ModelSpec& m) {
                               "a neuron model with a membrane potential (mV) that takes injected "
                               "current",
                               pop.name, model.name));
+    if (pop.cable && (pop.cable->current_site.section != pop.cable->spike_site.section ||
+                      pop.cable->current_site.x != pop.cable->spike_site.x))
+      r.fail(key, fmt::format("population '{}' (cable): gap junctions couple v at the spike site, "
+                              "so its current_site must be the spike site",
+                              pop.name));
   }
   TableReader c = r.subtable("connect");
   p.connect = read_connect(c, m, p);
@@ -931,6 +937,11 @@ void read_voltage_clamp(TableReader& r, StimulusSpec& st, const PopulationSpec& 
       model.state[0].dim != Dim::voltage || !model.accepts_current)
     r.fail("to", fmt::format("population '{}' ({}) has no membrane potential to clamp", pop.name,
                              model.name));
+  if (pop.cable)
+    r.fail("to", fmt::format("population '{}' is made of cable cells: clamp a location of the "
+                             "cell with [[population.vclamp]] (NEURON's SEClamp, solved with the "
+                             "cable) instead",
+                             pop.name));
   st.c_m = membrane_capacitance(pop);
   if (!(st.c_m > 0))
     r.fail("to", fmt::format("population '{}' ({}): the voltage clamp needs the membrane "

@@ -298,8 +298,65 @@ void read_cable(TableReader& r, PopulationSpec& pop, double dt) {
     t.finish();
   }
 
+  cp->current_site = cp->spike_site;
+  if (r.has("current_site")) {
+    TableReader t = r.subtable("current_site");
+    cp->current_site = {section_ref(t, "section", m), position(t, "x", 0.5)};
+    t.finish();
+  }
+
+  // --- point processes: current and voltage clamps -----------------------------------------
+  for (TableReader& t : table_list(r, "iclamp")) {
+    dendrites::IClamp c;
+    c.where = {section_ref(t, "section", m), position(t, "x", 0.5)};
+    c.delay = t.quantity("delay", Dim::time, 0.0);
+    c.dur = t.quantity("duration", Dim::time);
+    c.amp = 1e-3 * t.quantity("amplitude", Dim::current);  // pA -> nA
+    if (!(c.delay >= 0)) t.fail("delay", fmt::format("must be >= 0 ms, got {:g} ms", c.delay));
+    if (!(c.dur >= 0)) t.fail("duration", fmt::format("must be >= 0 ms, got {:g} ms", c.dur));
+    std::vector<uint32_t> neurons = t.index_list("neurons", pop.size);
+    std::sort(neurons.begin(), neurons.end());
+    t.finish();
+    cp->iclamps.push_back({c, std::move(neurons)});
+  }
+  for (TableReader& t : table_list(r, "vclamp")) {
+    const std::string name = t.string("name");
+    if (name == "v" || name == "i_stim" ||
+        std::find(cp->state_names.begin(), cp->state_names.end(), name) != cp->state_names.end())
+      t.fail("name", fmt::format("'{}' is taken (v, i_stim, probes and clamps share the names of "
+                                 "recordable states)",
+                                 name));
+    dendrites::SEClamp c;
+    c.where = {section_ref(t, "section", m), position(t, "x", 0.5)};
+    c.rs = t.quantity("rs", Dim::resistance, 1.0);
+    if (!(c.rs > 0)) t.fail("rs", fmt::format("must be > 0 MOhm, got {:g} MOhm", c.rs));
+    const std::vector<double> levels = t.quantity_list("levels", Dim::voltage);
+    const std::vector<double> durations = t.quantity_list("durations", Dim::time);
+    if (levels.empty() || levels.size() > 3)
+      t.fail("levels", fmt::format("expected 1 to 3 command potentials (NEURON's SEClamp holds "
+                                   "amp1..amp3 in turn from t = 0), got {}",
+                                   levels.size()));
+    if (durations.size() != levels.size())
+      t.fail("durations", fmt::format("needs one duration per level: {} levels, {} durations",
+                                      levels.size(), durations.size()));
+    for (size_t k = 0; k < levels.size(); ++k) {
+      if (!(durations[k] >= 0))
+        t.fail("durations", fmt::format("must be >= 0 ms, got {:g} ms", durations[k]));
+      c.amp[k] = levels[k];
+      c.dur[k] = durations[k];
+    }
+    std::vector<uint32_t> neurons = t.index_list("neurons", pop.size);
+    std::sort(neurons.begin(), neurons.end());
+    t.finish();
+    cp->vclamps.push_back({c, std::move(neurons)});
+    cp->state_names.push_back(name);
+  }
+
   try {
-    dendrites::CableCell check(cell, dt);
+    dendrites::CellSpec all = cell;  // every clamp, whichever members it is on
+    for (const auto& k : cp->iclamps) all.iclamps.push_back(k.clamp);
+    for (const auto& k : cp->vclamps) all.seclamps.push_back(k.clamp);
+    dendrites::CableCell check(all, dt);
   } catch (const InputError& e) {
     r.fail("", e.key_path() + ": " + e.message());
   }
