@@ -14,9 +14,12 @@ Usage: /usr/bin/python3 tools/make_rosenbaum.py [--figure 4|3] [--scale 1.0]
 --figure 4 (default): sigma_rec = 0.25, sigma_ffwd = 0.1 (spatially balanced; correlations
   positive at short, negative at intermediate, ~0 at long distances).
 --figure 3: sigma_rec = 0.05, sigma_ffwd = 0.1 (recurrent narrower than feedforward);
-  tau_F = 7 ms in the paper, see the note on receptors in the generated header. Measured at
-  --scale 0.1 (12 s, seed 1): weak correlations, +0.023 below 50 um and |c| < 0.001 beyond
-  300 um (VALIDATION.md's unverified note expects large ones: check against the paper).
+  tau_F = 7 ms in the paper, see the note on receptors in the generated header. Weakly
+  correlated, as the paper finds ("spatially localized lateral projections promote weakly
+  correlated spiking", its abstract; VALIDATION.md's unchecked note expected large ones):
+  at full scale (22 s, seed 1, 2 threads) +0.004 below 25 um and |c| < 0.0003 beyond 300 um,
+  against +0.064 and -0.015 for --figure 4; at --scale 0.1 (12 s) +0.023 below 50 um and
+  |c| < 0.001 beyond 250 um (tests/validation/test_rosenbaum_small.py checks the contrast).
 --scale s multiplies the number of neurons of every layer (grid sides by sqrt(s)); the
   connection probabilities stay, so the out-degrees scale with the target layers, and the
   weights are j / sqrt(N) with the scaled N, as in the paper's construction (the balanced
