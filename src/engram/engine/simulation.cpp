@@ -198,6 +198,21 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
         const auto& list = lists[u][p];
         size_t& c = cursor[u * n_pops + p];
         for (; c < list.size() && list[c].step == s; ++c) {
+          // The rows of successive spikes lie at random in memory: fetch the row offsets of
+          // the spike kFar places ahead and the first targets of the one kNear ahead (whose
+          // offsets were fetched before), so that the loads below find them in cache. (Later
+          // entries of the list may belong to later steps: fetching them is harmless.)
+          constexpr size_t kFar = 8, kNear = 4;
+          if (c + kFar < list.size())
+            for (uint32_t pj : src.outgoing)
+              __builtin_prefetch(net_.shard(thread, pj).row_offset.data() + list[c + kFar].neuron);
+          if (c + kNear < list.size())
+            for (uint32_t pj : src.outgoing) {
+              const Projection& pr = net_.shard(thread, pj);
+              const uint32_t* row = pr.target.data() + pr.row_offset[list[c + kNear].neuron];
+              __builtin_prefetch(row);
+              __builtin_prefetch(row + 16);
+            }
           const uint32_t neuron = list[c].neuron;
           if (!dopamine_sources_.empty() && dopamine_sources_[p]) ++dopamine_spikes[p];
           for (size_t r = 0; r < spec_.rewards.size(); ++r) {
