@@ -5,7 +5,8 @@ is (151 cable cells, 3 s; about 15 s on one core), fitted by tools/two_layer_fit
     /usr/bin/python3 tests/dendrites/two_layer_test.py ENGRAM_BINARY [--seed N]
 
 Checks:
-  - the example and its connection files are what tools/make_two_layer_example.py writes;
+  - the example and its connection files are what tools/make_two_layer_example.py writes, and
+    the fit refuses a patterns file that does not match the run;
   - clustered patterns (all active synapses on one or two branches) fire more than dispersed
     ones (spread over all 16 branches) of the same total, and at least 3 times as much summed
     over the totals 24, 32 and 40 (measured, seed 2003: 8.6 vs 0.7, 35.5 vs 3.8, 48.0 vs 10.1 Hz);
@@ -59,6 +60,14 @@ def main():
         print(out)
         with open(os.path.join(run, "two_layer_fit.json")) as f:
             fit = json.load(f)
+        # a patterns file of another run is refused, naming both sizes
+        short = os.path.join(tmp, "short.csv")
+        with open(PATTERNS) as f, open(short, "w") as g:
+            g.writelines(f.readlines()[:11])
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "two_layer_fit.py"), run,
+                            "--patterns", short, "--no-plot"], capture_output=True, text=True)
+        if r.returncode == 0 or "10 patterns" not in r.stderr or "151 neurons" not in r.stderr:
+            failures.append(f"a mismatched patterns file: exit {r.returncode}, {r.stderr!r}")
     two, one = fit["two_layer"]["r2"], fit["one_layer"]["r2"]
     if not two >= 0.9:
         failures.append(f"two-layer held-out R^2 {two:.3f} < 0.9")
