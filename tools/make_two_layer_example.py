@@ -2,21 +2,26 @@
 """Writes examples/two_layer_neuron.toml and its connection files: the two-layer neuron of
 Poirazi, Brannon & Mel (2003, Neuron 37:989) on engram's cable cells.
 
-One population of identical cells, one cell per input pattern. Each cell has an active soma
-(NEURON's hh), an apical trunk and NB thin terminal branches, each with one AMPA and one NMDA
+One population of identical cells, one cell per input pattern. Each cell has a soma that
+fires at a rate growing continuously from zero (traub Na/K channels and a leak), a passive
+apical trunk and NB passive thin terminal branches on the soma, each with one AMPA and one NMDA
 site near its tip. A pattern activates n_j independent Poisson afferents on branch j (each
-afferent drives that branch's AMPA and NMDA sites); every cell gets the same background drive
-on its trunk. The patterns run from clustered (all active synapses on one or two branches) to
+drives that branch's AMPA and NMDA site); every cell gets the same background drive on its
+soma. The patterns run from clustered (all active synapses on one or two branches) to
 dispersed (spread evenly over every branch) at several totals, so the total number of active
 synapses alone does not say how fast a cell fires: on a clustered branch the synapses cross
-the NMDA-spike threshold, spread out they stay below it.
+the NMDA-spike threshold, spread out they stay below it. The defaults were chosen (by trying,
+with --scan and tools/two_layer_fit.py) so that a branch's threshold lies near 11 synapses
+and the rates stay between 0 and about 120 Hz.
 
   /usr/bin/python3 tools/make_two_layer_example.py            # the example
-  /usr/bin/python3 tools/make_two_layer_example.py --out-dir DIR --reps 2 --duration "1 s"
+  /usr/bin/python3 tools/make_two_layer_example.py --out-dir DIR --reps 1 --duration "1 s"
+  /usr/bin/python3 tools/make_two_layer_example.py --out-dir DIR --scan  # one branch, n = 0..24
 
-Writes MODEL.toml, data/two_layer_b<j>.csv (lines "afferent,cell": afferent j drives cell's
-branch) and data/two_layer_patterns.csv (lines "cell,group,n_0,...,n_{NB-1}", group
-clustered / intermediate / dispersed), which tools/two_layer_fit.py reads.
+Writes DIR/NAME.toml, DIR/data/two_layer_b<j>.csv (lines "afferent,cell": that afferent drives
+branch j of that cell) and DIR/data/two_layer_patterns.csv (lines "cell,group,n_0,...,n_{NB-1}",
+group clustered / intermediate / dispersed, or single with --scan), which
+tools/two_layer_fit.py reads (--patterns).
 """
 import argparse
 import os
@@ -152,8 +157,9 @@ branch j). Each active synapse is an independent Poisson afferent at {args.rate}
 branch's AMPA ({args.w_ampa}) and NMDA ({args.w_nmda}, Mg2+ {args.mg:g} mM) site at x =
 {args.syn_x:g}. Patterns: totals {args.totals.replace(",", ", ")} spread evenly over
 {args.spreads.replace(",", ", ")} branches ({args.reps} random choices of branches each), and
-{args.random} random splits. With the default parameters, about 8 synapses or more on a branch
-fire an NMDA spike there; spread out, the same synapses stay below that threshold. Every cell
+{args.random} random splits. With the default parameters a branch with 11 active synapses
+spends half of its time in an NMDA plateau (above -40 mV at the synapses), one with 13 or more
+nearly all of it (--scan); spread out, the same synapses stay below that threshold. Every cell
 gets the same background: {args.bg_inputs} Poisson trains at {args.bg_rate}, {args.bg_weight}
 AMPA on the soma.
 
@@ -232,6 +238,12 @@ kind = "{kind}"
 section = "b{j}"
 x = {args.syn_x:g}
 """ + (f"mg = {args.mg:g}\n" if kind == "nmda" and args.mg != 1.0 else ""))
+if args.scan:  # the branch's own potential at its synapses
+    w(f"""[[population.probe]]
+name = "v_b0"
+section = "b0"
+x = {args.syn_x:g}
+""")
 for j in range(NB):
     for kind, weight in (("ampa", args.w_ampa), ("nmda", args.w_nmda)):
         w(f"""[[projection]]
@@ -256,7 +268,18 @@ of = "cells"
 shown = []
 for want in ("clustered", "dispersed"):
     shown += [c for c, n in enumerate(patterns) if group(n) == want and sum(n) == 32][:1]
-if shown:
+if args.scan:
+    w("""[[record]]
+what = "v"
+of = "cells"
+interval = "0.5 ms"
+
+[[record]]
+what = "v_b0"
+of = "cells"
+interval = "0.5 ms"
+""")
+elif shown:
     w(f"""[[record]]
 what = "v"
 of = "cells"
