@@ -104,6 +104,10 @@ TEST(CableSpec, BadCellsAreInputErrors) {
          "did you mean 'hh'?");
   expect(error_of(cell("[[population.mechanism]]\nname = \"hh\"\nparams = { gnabr = 0.1 }")), 15,
          p + ".mechanism[0].params.gnabr", "did you mean 'gnabar'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"traup\"")), 14, p + ".mechanism[0].name",
+         "did you mean 'traub'?");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"traub\"\nparams = { vtraub = -60 }")),
+         15, p + ".mechanism[0].params.vtraub", "traub has no parameter");
   expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nsections = [\"dendd\"]")), 15,
          p + ".mechanism[0].sections", "did you mean 'dend'?");
   expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 14,

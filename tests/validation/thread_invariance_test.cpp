@@ -29,6 +29,7 @@ std::vector<Case> cases() {
       {"examples/mcculloch_pitts_logic.toml", {}},
       {"examples/lif_fi_curve.toml", {short_run}},
       {"examples/spatial_sheet.toml", {short_run}},
+      {"examples/two_layer_neuron.toml", {short_run}},
   };
 }
 
@@ -91,7 +92,7 @@ TEST_P(ThreadInvariance, SpikesTracesAndSynapsesAreBitwiseEqual) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, ThreadInvariance, ::testing::Range<size_t>(0, 7));
+INSTANTIATE_TEST_SUITE_P(Examples, ThreadInvariance, ::testing::Range<size_t>(0, 8));
 
 }  // namespace
 }  // namespace engram

@@ -4,11 +4,11 @@
 
 namespace engram::dendrites {
 
-extern const MechanismInfo kPas, kHh, kCaHva, kIh;
+extern const MechanismInfo kPas, kHh, kCaHva, kIh, kTraub;
 
 namespace {
 // One line per mechanism.
-const std::array<const MechanismInfo*, 4> kMechanisms = {&kPas, &kHh, &kCaHva, &kIh};
+const std::array<const MechanismInfo*, 5> kMechanisms = {&kPas, &kHh, &kCaHva, &kIh, &kTraub};
 }  // namespace
 
 std::span<const MechanismInfo* const> all_mechanisms() {
