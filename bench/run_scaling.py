@@ -5,7 +5,10 @@ OpenMP, and the full-scale cortical microcircuit, each case in one invocation.
 Cases (--cases, comma list):
   scaling       COBA scaled x10 (32,000 E + 8,000 I, in-degrees kept: p = 0.002), engram on 1
                 and --threads threads (and, when mpirun is there, --threads ranks of 1 thread);
-                strong-scaling efficiency = T(1) / (n * T(n)).
+                strong-scaling efficiency = T(1) / (n * T(n)). Two limits of the machine are
+                measured beside it: n independent one-thread copies at once (throughput), and
+                perfectly balanced arithmetic with a barrier per step of the same length
+                (bench/barrier/barrier_bench.cpp: scheduling jitter and the barrier itself).
   brunel50k     Brunel (2000) model A with N = 50,000 (examples/brunel_ai.toml resized),
                 engram on --threads threads against Brian2 cpp_standalone with OpenMP on the
                 same number of threads (shared/peers/brian2_nets.py --model brunel, run with
@@ -184,6 +187,26 @@ def case_scaling(args, work):
     res["efficiency_vs_ceiling"] = res["efficiency"] / res["machine_ceiling_efficiency"]
     note(f"coba10: {args.threads} independent one-thread copies at once: slowest {slowest:.2f} s "
          f"(machine ceiling {100 * res['machine_ceiling_efficiency']:.0f} %)")
+    # the floor of a barrier per step: balanced arithmetic of the 2-thread run's step length
+    # on 1 and on `threads` threads (each thread its own copy), engram_barrier_bench
+    barrier = os.path.join(os.path.dirname(args.engram), "bench", "engram_barrier_bench")
+    if os.access(barrier, os.X_OK):
+        steps = int(round(T * 1e4))  # dt 0.1 ms, one interval per step (delays of one step)
+        work_us = res["sim_s_n"] / steps * 1e6
+        walls = {}
+        for n in (1, args.threads):
+            runs = []
+            for _ in range(args.reps):
+                p = subprocess.run([barrier, str(n), str(steps), f"{work_us:.3f}"],
+                                   capture_output=True, text=True)
+                if p.returncode != 0:
+                    die(f"engram_barrier_bench failed:\n{p.stderr}", 1)
+                runs.append(json.loads(p.stdout)["wall_s"])
+            walls[n] = sorted(runs)[args.reps // 2]
+        res["step_us"] = work_us
+        res["barrier_floor_efficiency"] = walls[1] / walls[args.threads]
+        note(f"coba10: balanced {work_us:.0f} us steps with a barrier each: {args.threads} threads "
+             f"at {100 * res['barrier_floor_efficiency']:.0f} % of one")
     if not args.no_mpi and shutil.which("mpirun"):
         mpi = engram_median(args, work, f"coba10-r{args.threads}", model, T, 1, args.threads, sets)
         res["sim_s_mpi"] = mpi["timing"]["sim_s"]
@@ -248,7 +271,9 @@ def main():
               f"; {r['threads']} independent one-thread copies at once: slowest "
               f"{r['sim_s_concurrent_copies']:.2f} s, so this machine allows at most "
               f"{100 * r['machine_ceiling_efficiency']:.0f} % (threads reach "
-              f"{100 * r['efficiency_vs_ceiling']:.0f} % of that)")
+              f"{100 * r['efficiency_vs_ceiling']:.0f} % of that)" +
+              (f"; perfectly balanced {r['step_us']:.0f} us steps with a barrier each reach "
+               f"{100 * r['barrier_floor_efficiency']:.0f} %" if "step_us" in r else ""))
     if "brunel50k" in results and "brian2_sim_s" in results["brunel50k"]:
         r = results["brunel50k"]
         print(f"Brunel 50k ({r['T_s']} s, {r['threads']} threads): engram {r['engram_sim_s']:.2f} s,"
