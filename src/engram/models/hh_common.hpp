@@ -73,6 +73,14 @@ inline double x_over_expm1(double u) {
   return lif::select(small, 1.0 - u * (0.5 - u * (1.0 / 12.0)), u / d);
 }
 
+// Traub & Miles (1991) as in NEST's hh_cond_exp_traub and Brette et al. (2007) benchmark 3:
+// the rates at u = v - V_T (mV), 1/ms. Shared by the point model and the cable mechanism.
+inline Rates traub_rates(double u) {
+  return {0.32 * 4.0 * x_over_expm1((13.0 - u) * 0.25), 0.28 * 5.0 * x_over_expm1((u - 40.0) * 0.2),
+          0.128 * exp_simd((17.0 - u) * (1.0 / 18.0)),  4.0 / (1.0 + exp_simd((40.0 - u) * 0.2)),
+          0.032 * 5.0 * x_over_expm1((15.0 - u) * 0.2), 0.5 * exp_simd((10.0 - u) * (1.0 / 40.0))};
+}
+
 // x after a step h with constant rates a, b: exact solution of dx/dt = a (1 - x) - b x.
 inline double gate_step(double x, double a, double b, double h) {
   const double s = a + b;

@@ -99,15 +99,7 @@ constexpr StateSpec kState[] = {
 
 struct TraubRates {
   double v_t;
-  hh::Rates operator()(double v) const {
-    const double u = v - v_t;
-    return {0.32 * 4.0 * hh::x_over_expm1((13.0 - u) * 0.25),
-            0.28 * 5.0 * hh::x_over_expm1((u - 40.0) * 0.2),
-            0.128 * exp_simd((17.0 - u) * (1.0 / 18.0)),
-            4.0 / (1.0 + exp_simd((40.0 - u) * 0.2)),
-            0.032 * 5.0 * hh::x_over_expm1((15.0 - u) * 0.2),
-            0.5 * exp_simd((10.0 - u) * (1.0 / 40.0))};
-  }
+  hh::Rates operator()(double v) const { return hh::traub_rates(v - v_t); }
 };
 
 ParamProblem check(std::span<const double>, double) {

@@ -38,16 +38,6 @@ constexpr MechanismParam kParams[] = {
 };
 constexpr std::string_view kStates[] = {"m", "h", "n"};
 
-// The rates at u = v - vt, 1/ms (as TraubRates of hh_cond_exp_traub.cpp).
-inline hh::Rates rates(double u) {
-  return {0.32 * 4.0 * hh::x_over_expm1((13.0 - u) * 0.25),
-          0.28 * 5.0 * hh::x_over_expm1((u - 40.0) * 0.2),
-          0.128 * exp_simd((17.0 - u) * (1.0 / 18.0)),
-          4.0 / (1.0 + exp_simd((40.0 - u) * 0.2)),
-          0.032 * 5.0 * hh::x_over_expm1((15.0 - u) * 0.2),
-          0.5 * exp_simd((10.0 - u) * (1.0 / 40.0))};
-}
-
 class Traub final : public Mechanism {
  public:
   explicit Traub(MechanismSites s) : Mechanism(std::move(s)) {
@@ -65,7 +55,7 @@ class Traub final : public Mechanism {
 
   void initialize(const double* v) override {
     for (size_t k = 0; k < size(); ++k) {
-      const hh::Rates r = rates(v[sites_.node[k]] - vt_[k]);
+      const hh::Rates r = hh::traub_rates(v[sites_.node[k]] - vt_[k]);
       m_[k] = r.am / (r.am + r.bm);
       h_[k] = r.ah / (r.ah + r.bh);
       n_[k] = r.an / (r.an + r.bn);
@@ -95,7 +85,7 @@ class Traub final : public Mechanism {
     const size_t size = this->size();
 #pragma GCC ivdep
     for (size_t k = 0; k < size; ++k) {
-      const hh::Rates r = rates(v[node[k]] - v_t[k]);
+      const hh::Rates r = hh::traub_rates(v[node[k]] - v_t[k]);  // hh_cond_exp_traub's
       m[k] = hh::gate_step(m[k], r.am, r.bm, dt);
       h[k] = hh::gate_step(h[k], r.ah, r.bh, dt);
       n[k] = hh::gate_step(n[k], r.an, r.bn, dt);
