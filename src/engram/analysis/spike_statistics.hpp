@@ -12,21 +12,35 @@ namespace engram {
 
 class SpikeStatistics {
  public:
-  // bin_steps: width of the bins of the population spike count (synchrony measure).
-  // threads: each thread adds the spikes of its own neurons (the per-neuron entries are
-  // disjoint) into its own bins, so no two threads write the same memory.
-  SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps, uint32_t threads = 1)
+  // bin_steps: width of the bins of the population spike count (synchrony measure), over
+  // the n_steps / bin_steps whole bins of the run. Threads add the spikes of their own
+  // neurons (the per-neuron entries are disjoint); the population count comes separately,
+  // step by step from one thread that sees every spike (count_step).
+  SpikeStatistics(uint32_t size, int64_t n_steps, int64_t bin_steps)
       : count_(size, 0),
         last_(size, -1),
         isi_sum_(size, 0),
         isi_sq_(size, 0),
         bin_steps_(std::max<int64_t>(1, bin_steps)),
-        bins_(threads, std::vector<uint32_t>(
-                           static_cast<size_t>(std::max<int64_t>(1, n_steps / bin_steps_)))) {}
+        n_bins_(std::max<int64_t>(1, n_steps / bin_steps_)),
+        n_steps_(n_steps) {}
 
-  void add(uint32_t neuron, int64_t step, uint32_t thread = 0) {
-    const auto b = static_cast<size_t>(step / bin_steps_);
-    if (b < bins_[thread].size()) ++bins_[thread][b];
+  // The spikes of the whole population at `step`, for every step in increasing order. Each
+  // bin is folded into running sums as it closes, so a run of hours needs no more memory
+  // than one of a second; the sums are the same, in the same order, for any partition.
+  void count_step(int64_t step, uint32_t spikes) {
+    const int64_t b = step / bin_steps_;
+    if (b >= n_bins_) return;  // the partial bin at the end is left out
+    open_ += spikes;
+    if ((step + 1) % bin_steps_ == 0 || step + 1 == n_steps_) {
+      const auto c = static_cast<double>(open_);
+      bin_sum_ += c;
+      bin_sq_ += c * c;
+      open_ = 0;
+    }
+  }
+
+  void add(uint32_t neuron, int64_t step) {
     if (last_[neuron] >= 0) {
       const double isi = static_cast<double>(step - last_[neuron]);
       isi_sum_[neuron] += isi;
@@ -46,16 +60,9 @@ class SpikeStatistics {
   // Fano factor (variance / mean) of the population spike count in bins: about 1 for
   // independent Poisson neurons, far above 1 when neurons fire together.
   double population_fano() const {
-    double sum = 0, sq = 0;
-    for (size_t b = 0; b < bins_[0].size(); ++b) {
-      double c = 0;
-      for (const auto& bins : bins_) c += bins[b];
-      sum += c;
-      sq += c * c;
-    }
-    const double n = static_cast<double>(bins_[0].size());
-    const double mean = sum / n;
-    return mean > 0 ? (sq / n - mean * mean) / mean : std::nan("");
+    const double n = static_cast<double>(n_bins_);
+    const double mean = bin_sum_ / n;
+    return mean > 0 ? (bin_sq_ / n - mean * mean) / mean : std::nan("");
   }
 
   // Mean over neurons with at least 3 spikes (2 ISIs) of each neuron's ISI CV; also
@@ -84,19 +91,16 @@ class SpikeStatistics {
     comm.max(last_);
     comm.sum(isi_sum_);  // a neuron's sums are non-zero on its own rank only: exact
     comm.sum(isi_sq_);
-    wide.assign(bins_[0].size(), 0);
-    for (const auto& bins : bins_)
-      for (size_t b = 0; b < bins.size(); ++b) wide[b] += bins[b];
-    comm.sum(wide);
-    bins_.assign(1, std::vector<uint32_t>(wide.begin(), wide.end()));
+    // the population count came from the exchanged spikes: every rank has all of it
   }
 
  private:
   std::vector<uint32_t> count_;
   std::vector<int64_t> last_;
   std::vector<double> isi_sum_, isi_sq_;
-  int64_t bin_steps_;
-  std::vector<std::vector<uint32_t>> bins_;  // [thread][bin]
+  int64_t bin_steps_, n_bins_, n_steps_;
+  uint64_t open_ = 0;                // spikes in the bin not yet closed
+  double bin_sum_ = 0, bin_sq_ = 0;  // over closed bins: sum of counts, of squares
 };
 
 }  // namespace engram

@@ -74,7 +74,7 @@ Simulation::Simulation(const ModelSpec& spec, const Communicator& comm)
       weights_(spec_, net_, std::llround(spec_.protocol.duration / spec_.protocol.dt)) {
   n_steps_ = static_cast<int64_t>(std::llround(spec_.protocol.duration / spec_.protocol.dt));
   const auto bin = std::max<int64_t>(1, std::llround(1.0 / spec_.protocol.dt));  // 1 ms bins
-  for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin, net_.threads);
+  for (const auto& p : net_.populations) stats_.emplace_back(p.size, n_steps_, bin);
   for (uint32_t j = 0; j < spec_.projections.size(); ++j) {
     const auto& stdp = spec_.projections[j].stdp;
     if (stdp.rule != StdpRule::none || spec_.projections[j].scaling.enabled) plastic_.push_back(j);
@@ -194,9 +194,11 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
     if (!dopamine_sources_.empty()) dopamine_spikes.assign(n_pops, 0);
     for (uint32_t p = 0; p < n_pops; ++p) {
       const Population& src = net_.populations[p];
+      uint32_t population_spikes = 0;
       for (uint32_t u = 0; u < n_parts; ++u) {
         const auto& list = lists[u][p];
         size_t& c = cursor[u * n_pops + p];
+        const size_t c0 = c;
         for (; c < list.size() && list[c].step == s; ++c) {
           // The rows of successive spikes lie at random in memory: fetch the row offsets of
           // the spike kFar places ahead and the first targets of the one kNear ahead (whose
@@ -263,7 +265,10 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
             }
           }
         }
+        population_spikes += static_cast<uint32_t>(c - c0);
       }
+      // thread 0 sees every spike of every partition (and, after the exchange, rank)
+      if (thread == 0) stats_[p].count_step(s, population_spikes);
     }
     if (!spec_.rewards.empty()) {
       reward_releases.assign(spec_.rewards.size(), 0);
@@ -342,7 +347,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
       auto& st = stats_[p];
       auto& list = fired_[parity][part][p];
       for (uint32_t n : scratch.spiked) {
-        st.add(n, s, t);
+        st.add(n, s);
         list.push_back(Fired{s, n});
       }
       recorders_.on_spikes(p, s, scratch.spiked, t, pop.group->spike_offsets());
