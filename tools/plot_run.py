@@ -232,10 +232,20 @@ def plot_traces(summary, traces, out_path):
     return save_atomic(fig, out_path)
 
 
+def duration_text(ms):
+    """A run's length in the unit a reader expects: 500 ms, 2.5 s, 30 min, 8 h."""
+    if not isinstance(ms, (int, float)):
+        return "?"
+    for unit, size in (("h", 3.6e6), ("min", 6e4), ("s", 1e3)):
+        if ms >= size:
+            return f"{ms / size:g} {unit}"
+    return f"{ms:g} ms"
+
+
 def title(summary):
     model = summary.get("model")
     name = model.get("name", "?") if isinstance(model, dict) else "?"
-    return f"{name}: {summary.get('duration_ms', '?')} ms, seed {summary.get('seed', '?')}"
+    return f"{name}: {duration_text(summary.get('duration_ms'))}, seed {summary.get('seed', '?')}"
 
 
 def positive_int(text):

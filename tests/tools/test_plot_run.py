@@ -150,6 +150,15 @@ class PlotRunTest(unittest.TestCase):
         self.assertEqual([n for n in os.listdir(run) if n.endswith(".png")], [])
         self.assert_no_temp_files(run)
 
+    def test_titles_give_the_duration_in_a_readable_unit(self):
+        sys.path.insert(0, os.path.join(ROOT, "tools"))
+        import plot_run
+        for ms, text in ((500.0, "500 ms"), (2500.0, "2.5 s"), (1.8e6, "30 min"),
+                         (2.88e7, "8 h"), (None, "?")):
+            self.assertEqual(plot_run.duration_text(ms), text)
+        self.assertEqual(plot_run.title({"model": {"name": "x"}, "duration_ms": 2.88e7,
+                                         "seed": 3}), "x: 8 h, seed 3")
+
     def test_missing_directory(self):
         missing = os.path.join(self.tmp, "no_such_run")
         self.assert_input_error(run_plot(missing), missing)
