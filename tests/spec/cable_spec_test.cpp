@@ -110,8 +110,8 @@ TEST(CableSpec, BadCellsAreInputErrors) {
          15, p + ".mechanism[0].params.vtraub", "traub has no parameter");
   expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nsections = [\"dendd\"]")), 15,
          p + ".mechanism[0].sections", "did you mean 'dend'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 14,
-         p + ".mechanism[0].name", "must be in");
+  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 15,
+         p + ".mechanism[0].params.g", "must be in");
   expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\nx = 1.5")), 16,
          p + ".synapse[0].x", "must be in [0, 1]");
   expect(

@@ -248,6 +248,13 @@ void read_cable(TableReader& r, PopulationSpec& pop, double dt) {
       probe.insert(name, region, params);
       dendrites::CableCell check(probe, dt);
     } catch (const InputError& e) {
+      // a parameter out of range somewhere on the tree: point at the parameter
+      const std::string& key = e.key_path();
+      const std::string param = key.substr(key.rfind('.') + 1);
+      if (key.rfind('.') != std::string::npos && t.has("params")) {
+        TableReader p = t.subtable("params");
+        if (p.has(param)) p.fail(param, e.message());
+      }
       t.fail("name", e.message());
     }
     cell.insert(name, region, std::move(params));
