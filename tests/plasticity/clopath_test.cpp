@@ -279,19 +279,6 @@ TEST(Clopath, SameWeightsOnTwoThreads) {
   EXPECT_TRUE(moved);
 }
 
-// The InputError of a model text, checked for line, key path and a message fragment.
-void expect_input_error(const std::string& toml, uint32_t line, std::string_view key,
-                        std::string_view fragment) {
-  try {
-    test::spec_from(toml);
-    ADD_FAILURE() << "accepted:\n" << toml;
-  } catch (const InputError& e) {
-    EXPECT_EQ(e.where().line, line) << e.what();
-    EXPECT_EQ(e.key_path(), key) << e.what();
-    EXPECT_NE(e.message().find(fragment), std::string::npos) << e.message();
-  }
-}
-
 std::string replaced(std::string s, std::string_view from, std::string_view to) {
   const auto at = s.find(from);
   EXPECT_NE(at, std::string::npos) << from;
@@ -308,28 +295,29 @@ TEST(Clopath, RefusesATargetWithoutTheFilteredVoltages) {
       replaced(replaced(clopath_network(), "model = \"adex_psc_delta_clopath\"",
                         "model = \"lif_psc_delta\""),
                "params = { v_reset = \"-49.6 mV\", b = \"0 pA\", delay_u_bars = \"4 ms\" }", "");
-  expect_input_error(m, line_of(m, "rule = \"clopath\""),
-                     "projection 'plastic'.synapse.plasticity.rule", "has no 'u_bar_plus_delayed'");
+  test::expect_input_error(test::input_error_of(m), line_of(m, "rule = \"clopath\""),
+                           "projection 'plastic'.synapse.plasticity.rule",
+                           "has no 'u_bar_plus_delayed'");
 }
 
 TEST(Clopath, RefusesNegativeAmplitudes) {
   const std::string m = replaced(clopath_network(), "a_ltp = 8e-4", "a_ltp = -8e-4");
-  expect_input_error(m, line_of(m, "a_ltp"), "projection 'plastic'.synapse.plasticity.a_ltp",
-                     "must be >= 0");
+  test::expect_input_error(test::input_error_of(m), line_of(m, "a_ltp"),
+                           "projection 'plastic'.synapse.plasticity.a_ltp", "must be >= 0");
 }
 
 TEST(Clopath, RefusesKeysOfOtherRules) {
   const std::string m =
       replaced(clopath_network(), "a_ltp = 8e-4", "a_ltp = 8e-4\nweight_dependence = \"additive\"");
-  expect_input_error(m, line_of(m, "weight_dependence"),
-                     "projection 'plastic'.synapse.plasticity.weight_dependence", "");
+  test::expect_input_error(test::input_error_of(m), line_of(m, "weight_dependence"),
+                           "projection 'plastic'.synapse.plasticity.weight_dependence", "");
 }
 
 TEST(Clopath, RefusesNonPositiveUReference) {
   const std::string m = replaced(clopath_network(), "a_ltp = 8e-4",
                                  "a_ltp = 8e-4\nhomeostasis = true\nu_ref_squared = 0");
-  expect_input_error(m, line_of(m, "u_ref_squared"),
-                     "projection 'plastic'.synapse.plasticity.u_ref_squared", "must be > 0");
+  test::expect_input_error(test::input_error_of(m), line_of(m, "u_ref_squared"),
+                           "projection 'plastic'.synapse.plasticity.u_ref_squared", "must be > 0");
 }
 
 }  // namespace

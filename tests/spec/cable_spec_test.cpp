@@ -35,23 +35,8 @@ spike_site = {{ section = "soma", x = 0.5 }}
                      dend, extra);
 }
 
-std::optional<InputError> error_of(const std::string& toml) {
-  try {
-    test::spec_from(toml);
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "accepted:\n" << toml;
-  return std::nullopt;
-}
-
-void expect(const std::optional<InputError>& e, uint32_t line, std::string_view key,
-            std::string_view fragment) {
-  ASSERT_TRUE(e.has_value());
-  EXPECT_EQ(e->where().line, line) << e->what();
-  EXPECT_EQ(e->key_path(), key) << e->what();
-  EXPECT_NE(e->message().find(fragment), std::string::npos) << e->what();
-}
+using test::expect_input_error;
+using test::input_error_of;
 
 TEST(CableSpec, AcceptsACellWithPortsProbesAndDLambda) {
   const ModelSpec m = test::spec_from(cell(R"(
@@ -92,80 +77,100 @@ x = 1
 
 TEST(CableSpec, BadCellsAreInputErrors) {
   const std::string p = "population 'c'";
-  expect(error_of(cell("", R"({ name = "dend", parent = "som", L = 200, diam = 1 })")), 10,
-         p + ".morphology[1].parent", "did you mean 'soma'?");
-  expect(error_of(cell("", R"({ name = "dend", parent = "soma", L = -5, diam = 1 })")), 10,
-         p + ".morphology[1].L", "must be > 0 um");
-  expect(error_of(cell("", R"({ name = "dend", parent = "soma", parent_x = 2, L = 5, diam = 1 })")),
-         10, p + ".morphology[1].parent_x", "must be in [0, 1]");
-  expect(error_of(cell("", R"({ name = "dend", parent = "soma", L = 5, diam = 1, nsegs = 3 })")),
-         10, p + ".morphology[1].nsegs", "did you mean 'nseg'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"hhh\"")), 14, p + ".mechanism[0].name",
-         "did you mean 'hh'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"hh\"\nparams = { gnabr = 0.1 }")), 15,
-         p + ".mechanism[0].params.gnabr", "did you mean 'gnabar'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"traup\"")), 14, p + ".mechanism[0].name",
-         "did you mean 'traub'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"traub\"\nparams = { vtraub = -60 }")),
-         15, p + ".mechanism[0].params.vtraub", "traub has no parameter");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nsections = [\"dendd\"]")), 15,
-         p + ".mechanism[0].sections", "did you mean 'dend'?");
-  expect(error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 15,
-         p + ".mechanism[0].params.g", "must be in");
-  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\nx = 1.5")), 16,
-         p + ".synapse[0].x", "must be in [0, 1]");
-  expect(
-      error_of(cell("[[population.synapse]]\nname = \"s\"\nkind = \"ampaa\"\nsection = \"dend\"")),
+  expect_input_error(
+      input_error_of(cell("", R"({ name = "dend", parent = "som", L = 200, diam = 1 })")), 10,
+      p + ".morphology[1].parent", "did you mean 'soma'?");
+  expect_input_error(
+      input_error_of(cell("", R"({ name = "dend", parent = "soma", L = -5, diam = 1 })")), 10,
+      p + ".morphology[1].L", "must be > 0 um");
+  expect_input_error(
+      input_error_of(
+          cell("", R"({ name = "dend", parent = "soma", parent_x = 2, L = 5, diam = 1 })")),
+      10, p + ".morphology[1].parent_x", "must be in [0, 1]");
+  expect_input_error(
+      input_error_of(cell("", R"({ name = "dend", parent = "soma", L = 5, diam = 1, nsegs = 3 })")),
+      10, p + ".morphology[1].nsegs", "did you mean 'nseg'?");
+  expect_input_error(input_error_of(cell("[[population.mechanism]]\nname = \"hhh\"")), 14,
+                     p + ".mechanism[0].name", "did you mean 'hh'?");
+  expect_input_error(
+      input_error_of(cell("[[population.mechanism]]\nname = \"hh\"\nparams = { gnabr = 0.1 }")), 15,
+      p + ".mechanism[0].params.gnabr", "did you mean 'gnabar'?");
+  expect_input_error(input_error_of(cell("[[population.mechanism]]\nname = \"traup\"")), 14,
+                     p + ".mechanism[0].name", "did you mean 'traub'?");
+  expect_input_error(
+      input_error_of(cell("[[population.mechanism]]\nname = \"traub\"\nparams = { vtraub = -60 }")),
+      15, p + ".mechanism[0].params.vtraub", "traub has no parameter");
+  expect_input_error(
+      input_error_of(cell("[[population.mechanism]]\nname = \"pas\"\nsections = [\"dendd\"]")), 15,
+      p + ".mechanism[0].sections", "did you mean 'dend'?");
+  expect_input_error(
+      input_error_of(cell("[[population.mechanism]]\nname = \"pas\"\nparams = { g = -1 }")), 15,
+      p + ".mechanism[0].params.g", "must be in");
+  expect_input_error(
+      input_error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\nx = 1.5")), 16,
+      p + ".synapse[0].x", "must be in [0, 1]");
+  expect_input_error(
+      input_error_of(
+          cell("[[population.synapse]]\nname = \"s\"\nkind = \"ampaa\"\nsection = \"dend\"")),
       15, p + ".synapse[0].kind", "did you mean 'ampa'?");
-  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"axon\"")), 15,
-         p + ".synapse[0].section", "no section 'axon'");
-  expect(error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\ntau1 = 20")), 16,
-         p + ".synapse[0].tau1", "must be in [0, tau2");
-  expect(error_of(cell("[[population.probe]]\nname = \"v\"\nsection = \"dend\"")), 14,
-         p + ".probe[0].name", "is taken");
-  expect(error_of(cell("swc = \"nothere.swc\"")), 13, p + ".swc", "not both");
-  expect(error_of(cell("spike_sight = 1")), 13, p + ".spike_sight", "spike_site");
+  expect_input_error(
+      input_error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"axon\"")), 15,
+      p + ".synapse[0].section", "no section 'axon'");
+  expect_input_error(
+      input_error_of(cell("[[population.synapse]]\nname = \"s\"\nsection = \"dend\"\ntau1 = 20")),
+      16, p + ".synapse[0].tau1", "must be in [0, tau2");
+  expect_input_error(input_error_of(cell("[[population.probe]]\nname = \"v\"\nsection = \"dend\"")),
+                     14, p + ".probe[0].name", "is taken");
+  expect_input_error(input_error_of(cell("swc = \"nothere.swc\"")), 13, p + ".swc", "not both");
+  expect_input_error(input_error_of(cell("spike_sight = 1")), 13, p + ".spike_sight", "spike_site");
   // clamps and the current site
-  expect(error_of(cell("current_site = { section = \"dnd\" }")), 13, p + ".current_site.section",
-         "did you mean 'dend'?");
-  expect(error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"-1 ms\"\n"
-                       "amplitude = \"10 pA\"")),
-         15, p + ".iclamp[0].duration", "must be >= 0 ms");
-  expect(error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"1 ms\"\n"
-                       "amplitude = \"10 pA\"\nneurons = [3]")),
-         17, p + ".iclamp[0].neurons", "");
-  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
-                       "levels = [-70, -10, 0, -70]\ndurations = [1, 1, 1, 1]")),
-         16, p + ".vclamp[0].levels", "1 to 3 command potentials");
-  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
-                       "levels = [-70, -10]\ndurations = [1]")),
-         17, p + ".vclamp[0].durations", "one duration per level");
-  expect(error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
-                       "rs = \"0 MOhm\"\nlevels = [-70]\ndurations = [1]")),
-         16, p + ".vclamp[0].rs", "must be > 0 MOhm");
-  expect(error_of(cell("[[population.vclamp]]\nname = \"i_stim\"\nsection = \"soma\"\n"
-                       "levels = [-70]\ndurations = [1]")),
-         14, p + ".vclamp[0].name", "is taken");
+  expect_input_error(input_error_of(cell("current_site = { section = \"dnd\" }")), 13,
+                     p + ".current_site.section", "did you mean 'dend'?");
+  expect_input_error(
+      input_error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"-1 ms\"\n"
+                          "amplitude = \"10 pA\"")),
+      15, p + ".iclamp[0].duration", "must be >= 0 ms");
+  expect_input_error(
+      input_error_of(cell("[[population.iclamp]]\nsection = \"dend\"\nduration = \"1 ms\"\n"
+                          "amplitude = \"10 pA\"\nneurons = [3]")),
+      17, p + ".iclamp[0].neurons", "");
+  expect_input_error(
+      input_error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                          "levels = [-70, -10, 0, -70]\ndurations = [1, 1, 1, 1]")),
+      16, p + ".vclamp[0].levels", "1 to 3 command potentials");
+  expect_input_error(
+      input_error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                          "levels = [-70, -10]\ndurations = [1]")),
+      17, p + ".vclamp[0].durations", "one duration per level");
+  expect_input_error(
+      input_error_of(cell("[[population.vclamp]]\nname = \"vc\"\nsection = \"soma\"\n"
+                          "rs = \"0 MOhm\"\nlevels = [-70]\ndurations = [1]")),
+      16, p + ".vclamp[0].rs", "must be > 0 MOhm");
+  expect_input_error(
+      input_error_of(cell("[[population.vclamp]]\nname = \"i_stim\"\nsection = \"soma\"\n"
+                          "levels = [-70]\ndurations = [1]")),
+      14, p + ".vclamp[0].name", "is taken");
 }
 
 TEST(CableSpec, StimuliThatDoNotFitACableCellAreInputErrors) {
   // the engine's voltage clamp estimates the cell's capacitance; a cable cell has its own
-  expect(error_of(cell("") + R"([[stimulus]]
+  expect_input_error(input_error_of(cell("") + R"([[stimulus]]
 kind = "voltage_clamp"
 to = "c"
 rs = "1 MOhm"
 levels = ["-70 mV"]
 durations = ["1 ms"]
 )"),
-         16, "stimulus[0].to", "[[population.vclamp]]");
+                     16, "stimulus[0].to", "[[population.vclamp]]");
   // a gap junction reads v at the spike site, so it must inject there too
-  expect(error_of(cell("current_site = { section = \"dend\" }") + R"([[gap_junction]]
+  expect_input_error(
+      input_error_of(cell("current_site = { section = \"dend\" }") + R"([[gap_junction]]
 from = "c"
 to = "c"
 connect = { rule = "all_to_all" }
 g = "1 nS"
 )"),
-         15, "gap_junction[0].from", "current_site must be the spike site");
+      15, "gap_junction[0].from", "current_site must be the spike site");
 }
 
 TEST(CableSpec, SwcCellsAndMissingFiles) {
@@ -180,10 +185,12 @@ model = "cable"
   const ModelSpec m = test::spec_from(base + "swc = \"swc/pyramidal.swc\"\n");
   ASSERT_TRUE(m.populations[0].cable);
   EXPECT_GT(m.populations[0].cable->cell.morphology.size(), 10u);
-  expect(error_of(base + "swc = \"swc/missing.swc\"\n"), 8, "population 'c'.swc", "no such file");
-  expect(error_of(base + "cm = 1\n"), 7, "population 'c'.model", "needs `morphology`");
+  expect_input_error(input_error_of(base + "swc = \"swc/missing.swc\"\n"), 8, "population 'c'.swc",
+                     "no such file");
+  expect_input_error(input_error_of(base + "cm = 1\n"), 7, "population 'c'.model",
+                     "needs `morphology`");
   // a projection onto a port the cell does not have
-  expect(error_of(cell(R"([[population.synapse]]
+  expect_input_error(input_error_of(cell(R"([[population.synapse]]
 name = "s"
 section = "dend"
 [[projection]]
@@ -192,7 +199,7 @@ to = "c"
 connect = { rule = "all_to_all" }
 synapse = { receptor = "t", weight = "1 nS" }
 )")),
-         20, "projection[0].synapse.receptor", "has no receptor 't'");
+                     20, "projection[0].synapse.receptor", "has no receptor 't'");
 }
 
 }  // namespace

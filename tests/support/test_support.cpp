@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 namespace engram::test {
 
 std::string source_path(std::string_view relative) {
@@ -26,6 +28,26 @@ std::unique_ptr<Simulation> run_file(const std::string& relative_path,
   auto sim = std::make_unique<Simulation>(load_model_file(source_path(relative_path), overrides));
   sim->run();
   return sim;
+}
+
+std::optional<InputError> input_error_of(std::string_view toml,
+                                         const std::vector<Override>& overrides) {
+  try {
+    spec_from(toml, overrides);
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected an InputError, but the model was accepted:\n" << toml;
+  return std::nullopt;
+}
+
+void expect_input_error(const std::optional<InputError>& e, uint32_t line, std::string_view key,
+                        std::string_view fragment) {
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->where().line, line) << e->what();
+  EXPECT_EQ(e->key_path(), key) << e->what();
+  EXPECT_NE(e->message().find(fragment), std::string::npos)
+      << "message lacks \"" << fragment << "\": " << e->what();
 }
 
 std::string read_file(const std::string& path) {

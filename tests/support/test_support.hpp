@@ -1,9 +1,11 @@
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "engram/core/error.hpp"
 #include "engram/engine/simulation.hpp"
 #include "engram/spec/parse.hpp"
 
@@ -18,6 +20,14 @@ std::unique_ptr<Simulation> run_file(const std::string& relative_path,
                                      const std::vector<Override>& overrides = {});
 std::string source_path(std::string_view relative);
 std::string read_file(const std::string& path);
+
+// The InputError thrown while parsing `toml` (as a file in tests/data/); a test failure,
+// and nullopt, when the model is accepted.
+std::optional<InputError> input_error_of(std::string_view toml,
+                                         const std::vector<Override>& overrides = {});
+// Checks an input error's line, key path and a fragment of its message.
+void expect_input_error(const std::optional<InputError>& e, uint32_t line, std::string_view key,
+                        std::string_view fragment);
 
 // The recorded spikes of a population: times (ms) per neuron.
 std::vector<std::vector<double>> spike_trains(const Simulation& sim, std::string_view population);
