@@ -27,7 +27,6 @@ namespace engram::dendrites {
 namespace {
 
 using test_models::crossings;
-using Key = std::tuple<std::string, std::string, std::string>;  // model, method, location
 
 CellSpec single(std::vector<MechanismInsertion> mechs, std::vector<IClamp> stims) {
   const double d = std::sqrt(10000.0 / std::numbers::pi);  // area 10000 um2
@@ -69,96 +68,32 @@ CellSpec model(const std::string& name) {
   return c;
 }
 
-const std::map<std::string, std::pair<double, std::vector<std::string>>> kCases = {
-    {"ih_single", {400.0, {"v"}}},
-    {"ca_single", {200.0, {"v"}}},
-    {"dend", {250.0, {"soma(0.5)", "dend(0.9)"}}}};
-
-Location where(const std::string& loc) {
-  if (loc == "v" || loc == "soma(0.5)") return {0, 0.5};
-  return {1, 0.9};
-}
-
-struct Reference {
-  std::map<Key, std::vector<double>> v, spikes;  // v every 0.5 ms
-};
-
-const Reference& reference() {
-  static const Reference r = [] {
-    Reference out;
-    for (const auto& row : test_models::read_csv("dendrite_channels.csv"))
-      out.v[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
-    for (const auto& row : test_models::read_csv("dendrite_channel_spikes.csv"))
-      out.spikes[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
-    return out;
-  }();
-  return r;
-}
-
-// Runs a case; per location, v after every step (and at 0).
-std::map<std::string, std::vector<double>> simulate(const std::string& name, Integrator method) {
-  const auto& [t_stop, locs] = kCases.at(name);
-  CableCell cell(model(name), 0.025, method);
-  std::vector<Location> at;
-  for (const auto& l : locs) at.push_back(where(l));
-  const auto v = test_models::run_traces(cell, at, t_stop);
-  std::map<std::string, std::vector<double>> out;
-  for (size_t j = 0; j < locs.size(); ++j) out[locs[j]] = v[j];
-  return out;
-}
-
-void compare(Integrator method, const std::string& same, double v_bound, double spike_bound) {
-  for (const auto& [name, c] : kCases) {
-    const auto got = simulate(name, method);
-    for (const auto& loc : c.second) {
-      const auto& ref = reference().v.at({name, same, loc});
-      const auto& v = got.at(loc);
-      ASSERT_EQ(v.size(), (ref.size() - 1) * 20 + 1) << name;
-      double dv = 0;
-      for (size_t k = 0; k < ref.size(); ++k) dv = std::max(dv, std::fabs(v[20 * k] - ref[k]));
-      const auto spikes = crossings(v, 0.025);
-      const auto it = reference().spikes.find({name, same, loc});
-      const std::vector<double> ref_spikes =
-          it == reference().spikes.end() ? std::vector<double>{} : it->second;
-      ASSERT_EQ(spikes.size(), ref_spikes.size()) << name << " " << loc;
-      double dt = 0;
-      for (size_t k = 0; k < spikes.size(); ++k)
-        dt = std::max(dt, std::fabs(spikes[k] - ref_spikes[k]));
-      std::cout << fmt::format(
-          "{} {} vs NEURON {}: max |dv| {:.2e} mV, {} spikes, max |dt| {:.2e} ms\n", name, loc,
-          same, dv, spikes.size(), dt);
-      EXPECT_LT(dv, v_bound) << name << " " << loc;
-      EXPECT_LT(dt, spike_bound) << name << " " << loc;
-    }
-  }
+const test_models::NeuronComparison& neuron() {
+  static const test_models::NeuronComparison c({{"ih_single", {400.0, {"v"}}},
+                                                {"ca_single", {200.0, {"v"}}},
+                                                {"dend", {250.0, {"soma(0.5)", "dend(0.9)"}}}},
+                                               "dendrite_channels.csv",
+                                               "dendrite_channel_spikes.csv", model);
+  return c;
 }
 
 TEST(DendriteChannels, BackwardEulerMatchesNeuronSecondorder0) {
-  compare(Integrator::backward_euler, "be", 1e-6, 1e-5);
+  neuron().compare(Integrator::backward_euler, "be", 1e-6, 1e-5);
 }
 
 TEST(DendriteChannels, CrankNicolsonMatchesNeuronSecondorder2) {
-  compare(Integrator::crank_nicolson, "cn", 1e-6, 1e-5);
+  neuron().compare(Integrator::crank_nicolson, "cn", 1e-6, 1e-5);
 }
 
 TEST(DendriteChannels, CrankNicolsonSpikesWithinATenthOfAMsOfNeuronConverged) {
-  for (const auto& [name, c] : kCases) {
-    const auto got = simulate(name, Integrator::crank_nicolson);
-    for (const auto& loc : c.second) {
-      const auto it = reference().spikes.find({name, "fine", loc});
-      if (it == reference().spikes.end()) continue;  // ih_single: no spike
-      const auto spikes = crossings(got.at(loc), 0.025);
-      ASSERT_EQ(spikes.size(), it->second.size()) << name;
-      for (size_t k = 0; k < spikes.size(); ++k) EXPECT_NEAR(spikes[k], it->second[k], 0.1);
-    }
-  }
+  neuron().compare_with_converged(0.1);
 }
 
 // The sag: Ih activates under hyperpolarisation and pulls v back towards eh. Without it the
 // compartment relaxes monotonically; with it v overshoots (its minimum comes long before the
 // end of the 200 ms pulse) and recovers by more than a millivolt.
 TEST(DendriteChannels, IhProducesSag) {
-  const auto v = simulate("ih_single", Integrator::crank_nicolson).at("v");
+  const auto v = neuron().simulate("ih_single", Integrator::crank_nicolson).at("v");
   double v_min = 0, t_min = 0;
   for (size_t k = 0; k < v.size() && 0.025 * static_cast<double>(k) < 220.0; ++k)
     if (v[k] < v_min) v_min = v[k], t_min = 0.025 * static_cast<double>(k);

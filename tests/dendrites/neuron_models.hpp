@@ -1,11 +1,19 @@
 #pragma once
 // The cells of tools/neuron_reference/dendrite_reference.py, built with engram, and helpers
 // to read its reference data (tests/data/neuron/dendrite_*.csv).
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <iostream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "engram/dendrites/cable.hpp"
 #include "test_support.hpp"
@@ -116,5 +124,93 @@ inline std::vector<std::vector<double>> run_traces(CableCell& cell,
   }
   return out;
 }
+
+// A mechanism test against NEURON reference traces (tools/neuron_reference/*.py): per case
+// a cell, a duration and the recorded locations ("v" and "soma(0.5)" are the root's middle,
+// "dend(0.9)" is section 1 at 0.9); the reference CSVs hold v every 0.5 ms and the spike
+// times, keyed (case, scheme, location) with schemes "be", "cn" (NEURON's secondorder 0 and
+// 2 at dt 0.025 ms) and "fine" (its converged run).
+class NeuronComparison {
+ public:
+  using Cases = std::map<std::string, std::pair<double, std::vector<std::string>>>;
+  using Key = std::tuple<std::string, std::string, std::string>;
+
+  NeuronComparison(Cases cases, const std::string& v_csv, const std::string& spikes_csv,
+                   std::function<CellSpec(const std::string&)> model)
+      : cases_(std::move(cases)), model_(std::move(model)) {
+    for (const auto& row : read_csv(v_csv))
+      v_[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
+    for (const auto& row : read_csv(spikes_csv))
+      spikes_[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
+  }
+
+  const Cases& cases() const { return cases_; }
+  CellSpec model(const std::string& name) const { return model_(name); }
+
+  // The reference spike times (none when the reference has no row).
+  std::vector<double> spikes(const Key& k) const {
+    const auto it = spikes_.find(k);
+    return it == spikes_.end() ? std::vector<double>{} : it->second;
+  }
+
+  // Runs a case at dt 0.025 ms; per location, v after every step (and at 0).
+  std::map<std::string, std::vector<double>> simulate(const std::string& name,
+                                                      Integrator method) const {
+    const auto& [t_stop, locs] = cases_.at(name);
+    CableCell cell(model_(name), 0.025, method);
+    std::vector<Location> at;
+    for (const auto& l : locs)
+      at.push_back(l == "v" || l == "soma(0.5)" ? Location{0, 0.5} : Location{1, 0.9});
+    const auto v = run_traces(cell, at, t_stop);
+    std::map<std::string, std::vector<double>> out;
+    for (size_t j = 0; j < locs.size(); ++j) out[locs[j]] = v[j];
+    return out;
+  }
+
+  // Every case against NEURON's run with the same scheme: the largest |dv| (at the 0.5 ms
+  // samples) below v_bound mV and the largest spike-time difference below spike_bound ms.
+  void compare(Integrator method, const std::string& same, double v_bound,
+               double spike_bound) const {
+    for (const auto& [name, c] : cases_) {
+      const auto got = simulate(name, method);
+      for (const auto& loc : c.second) {
+        const auto& ref = v_.at({name, same, loc});
+        const auto& v = got.at(loc);
+        ASSERT_EQ(v.size(), (ref.size() - 1) * 20 + 1) << name;
+        double dv = 0;
+        for (size_t k = 0; k < ref.size(); ++k) dv = std::max(dv, std::fabs(v[20 * k] - ref[k]));
+        const auto got_spikes = crossings(v, 0.025);
+        const auto ref_spikes = spikes({name, same, loc});
+        ASSERT_EQ(got_spikes.size(), ref_spikes.size()) << name << " " << loc;
+        double dt = 0;
+        for (size_t k = 0; k < got_spikes.size(); ++k)
+          dt = std::max(dt, std::fabs(got_spikes[k] - ref_spikes[k]));
+        std::cout << fmt::format(
+            "{} {} vs NEURON {}: max |dv| {:.2e} mV, {} spikes, max |dt| {:.2e} ms\n", name, loc,
+            same, dv, got_spikes.size(), dt);
+        EXPECT_LT(dv, v_bound) << name << " " << loc;
+        EXPECT_LT(dt, spike_bound) << name << " " << loc;
+      }
+    }
+  }
+
+  // Crank-Nicolson's spike times within `tolerance` ms of NEURON's converged run.
+  void compare_with_converged(double tolerance) const {
+    for (const auto& [name, c] : cases_) {
+      const auto got = simulate(name, Integrator::crank_nicolson);
+      for (const auto& loc : c.second) {
+        const auto ref = spikes({name, "fine", loc});
+        const auto got_spikes = crossings(got.at(loc), 0.025);
+        ASSERT_EQ(got_spikes.size(), ref.size()) << name << " " << loc;
+        for (size_t k = 0; k < ref.size(); ++k) EXPECT_NEAR(got_spikes[k], ref[k], tolerance);
+      }
+    }
+  }
+
+ private:
+  Cases cases_;
+  std::function<CellSpec(const std::string&)> model_;
+  std::map<Key, std::vector<double>> v_, spikes_;  // v every 0.5 ms; spike times
+};
 
 }  // namespace engram::dendrites::test_models

@@ -28,7 +28,6 @@ namespace engram::dendrites {
 namespace {
 
 using test_models::crossings;
-using Key = std::tuple<std::string, std::string, std::string>;  // model, method, location
 
 CellSpec single(std::vector<IClamp> stims, const char* spiker = "traub") {
   const double d = std::sqrt(10000.0 / std::numbers::pi);  // area 10000 um2
@@ -59,83 +58,23 @@ CellSpec model(const std::string& name) {
   return c;
 }
 
-const std::map<std::string, std::pair<double, std::vector<std::string>>> kCases = {
-    {"traub_single", {200.0, {"v"}}}, {"traub_dend", {150.0, {"soma(0.5)", "dend(0.9)"}}}};
-
-Location where(const std::string& loc) {
-  if (loc == "v" || loc == "soma(0.5)") return {0, 0.5};
-  return {1, 0.9};
-}
-
-struct Reference {
-  std::map<Key, std::vector<double>> v, spikes;  // v every 0.5 ms
-};
-
-const Reference& reference() {
-  static const Reference r = [] {
-    Reference out;
-    for (const auto& row : test_models::read_csv("dendrite_traub.csv"))
-      out.v[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
-    for (const auto& row : test_models::read_csv("dendrite_traub_spikes.csv"))
-      out.spikes[{row[0], row[1], row[2]}].push_back(std::stod(row[4]));
-    return out;
-  }();
-  return r;
-}
-
-std::map<std::string, std::vector<double>> simulate(const std::string& name, Integrator method) {
-  const auto& [t_stop, locs] = kCases.at(name);
-  CableCell cell(model(name), 0.025, method);
-  std::vector<Location> at;
-  for (const auto& l : locs) at.push_back(where(l));
-  const auto v = test_models::run_traces(cell, at, t_stop);
-  std::map<std::string, std::vector<double>> out;
-  for (size_t j = 0; j < locs.size(); ++j) out[locs[j]] = v[j];
-  return out;
-}
-
-void compare(Integrator method, const std::string& same, double v_bound, double spike_bound) {
-  for (const auto& [name, c] : kCases) {
-    const auto got = simulate(name, method);
-    for (const auto& loc : c.second) {
-      const auto& ref = reference().v.at({name, same, loc});
-      const auto& v = got.at(loc);
-      ASSERT_EQ(v.size(), (ref.size() - 1) * 20 + 1) << name;
-      double dv = 0;
-      for (size_t k = 0; k < ref.size(); ++k) dv = std::max(dv, std::fabs(v[20 * k] - ref[k]));
-      const auto spikes = crossings(v, 0.025);
-      const auto& ref_spikes = reference().spikes.at({name, same, loc});
-      ASSERT_EQ(spikes.size(), ref_spikes.size()) << name << " " << loc;
-      double dt = 0;
-      for (size_t k = 0; k < spikes.size(); ++k)
-        dt = std::max(dt, std::fabs(spikes[k] - ref_spikes[k]));
-      std::cout << fmt::format(
-          "{} {} vs NEURON {}: max |dv| {:.2e} mV, {} spikes, max |dt| {:.2e} ms\n", name, loc,
-          same, dv, spikes.size(), dt);
-      EXPECT_LT(dv, v_bound) << name << " " << loc;
-      EXPECT_LT(dt, spike_bound) << name << " " << loc;
-    }
-  }
+const test_models::NeuronComparison& neuron() {
+  static const test_models::NeuronComparison c(
+      {{"traub_single", {200.0, {"v"}}}, {"traub_dend", {150.0, {"soma(0.5)", "dend(0.9)"}}}},
+      "dendrite_traub.csv", "dendrite_traub_spikes.csv", model);
+  return c;
 }
 
 TEST(TraubMechanism, BackwardEulerMatchesNeuronSecondorder0) {
-  compare(Integrator::backward_euler, "be", 1e-5, 1e-5);
+  neuron().compare(Integrator::backward_euler, "be", 1e-5, 1e-5);
 }
 
 TEST(TraubMechanism, CrankNicolsonMatchesNeuronSecondorder2) {
-  compare(Integrator::crank_nicolson, "cn", 1e-5, 1e-5);
+  neuron().compare(Integrator::crank_nicolson, "cn", 1e-5, 1e-5);
 }
 
 TEST(TraubMechanism, CrankNicolsonSpikesWithinATenthOfAMsOfNeuronConverged) {
-  for (const auto& [name, c] : kCases) {
-    const auto got = simulate(name, Integrator::crank_nicolson);
-    for (const auto& loc : c.second) {
-      const auto& ref = reference().spikes.at({name, "fine", loc});
-      const auto spikes = crossings(got.at(loc), 0.025);
-      ASSERT_EQ(spikes.size(), ref.size()) << name << " " << loc;
-      for (size_t k = 0; k < spikes.size(); ++k) EXPECT_NEAR(spikes[k], ref[k], 0.1);
-    }
-  }
+  neuron().compare_with_converged(0.1);
 }
 
 // Rate (Hz) of the compartment under a constant current (nA), over 500-1000 ms: sustained
