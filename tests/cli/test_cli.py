@@ -233,6 +233,14 @@ class Run(TempDirTest):
             self.assertGreaterEqual(s["timing"][key], 0.0, key)
         self.assertAlmostEqual(s["timing"]["real_time_factor"],
                                s["timing"]["sim_s"] / (s["duration_ms"] * 1e-3), places=6)
+        # per thread: update, delivery and waiting, which add up to (nearly) the run's time
+        t = s["timing"]
+        for key in ("thread_update_s", "thread_deliver_s", "thread_wait_s"):
+            self.assertEqual(len(t[key]), s["threads"], key)
+        parts = t["thread_update_s"][0] + t["thread_deliver_s"][0] + t["thread_wait_s"][0]
+        self.assertGreater(t["thread_update_s"][0], 0)
+        self.assertLessEqual(parts, t["sim_s"] + 1e-3)
+        self.assertGreater(parts, 0.5 * t["sim_s"])
         bps = s["memory"]["bytes_per_synapse"]
         self.assertGreater(bps, 0)
         self.assertLessEqual(bps, 8.0, "static synapses must cost <= 8 bytes (DESIGN.md)")

@@ -429,6 +429,8 @@ void Simulation::run(const ProgressFn& progress) {
     weights_.sample(0, net_, t);
   }
   wait_s_.assign(n_threads, 0.0);
+  update_s_.assign(n_threads, 0.0);
+  deliver_s_.assign(n_threads, 0.0);
   exchange_s_ = 0;
   gaps_.initialize(net_);
   std::exception_ptr failure;
@@ -439,7 +441,9 @@ void Simulation::run(const ProgressFn& progress) {
     for (int64_t T = 0, k = 0; T < n_steps_; T += m, ++k) {
       const int64_t end = std::min(T + m, n_steps_);
       const int parity = static_cast<int>(k & 1);
+      const auto a0 = std::chrono::steady_clock::now();
       advance(0, T, end, parity, scratch);
+      update_s_[0] += seconds_since(a0);
       if (end >= next_check || end == n_steps_) {
         next_check = end + check_every;
         try {
@@ -457,7 +461,9 @@ void Simulation::run(const ProgressFn& progress) {
       } else if (failure) {
         break;
       }
+      const auto d0 = std::chrono::steady_clock::now();
       deliver(0, T, end, parity);
+      deliver_s_[0] += seconds_since(d0);
       if (progress) progress(static_cast<double>(end) * net_.dt, total_ms);
     }
   } else {
@@ -472,11 +478,13 @@ void Simulation::run(const ProgressFn& progress) {
 #endif
       ThreadScratch scratch = make_scratch();
       int64_t next_check = 0;
-      double wait = 0;
+      double wait = 0, update = 0, delivery = 0;
       for (int64_t T = 0, k = 0; T < n_steps_; T += m, ++k) {
         const int64_t end = std::min(T + m, n_steps_);
         const int parity = static_cast<int>(k & 1);
+        const auto a0 = std::chrono::steady_clock::now();
         advance(t, T, end, parity, scratch);
+        update += seconds_since(a0);
         if (end >= next_check || end == n_steps_) {
           next_check = end + check_every;
           try {
@@ -508,10 +516,14 @@ void Simulation::run(const ProgressFn& progress) {
         }
         wait += seconds_since(w0);
         if (stop_after.load() <= k) break;
+        const auto d0 = std::chrono::steady_clock::now();
         deliver(t, T, end, parity);
+        delivery += seconds_since(d0);
         if (t == 0 && progress) progress(static_cast<double>(end) * net_.dt, total_ms);
       }
       wait_s_[t] = wait;
+      update_s_[t] = update;
+      deliver_s_[t] = delivery;
     }
   }
   // a rank without a failure of its own learns the failing rank's message here

@@ -46,6 +46,10 @@ class Simulation {
   // the other ranks' spikes); the rest of sim_seconds is its own work. Unequal waits mean
   // unequal work or unequal cores.
   const std::vector<double>& wait_seconds() const { return wait_s_; }
+  // Per local thread: seconds in its neurons' updates (with stimuli and recording) and in
+  // delivering the interval's spikes onto its targets (with plasticity).
+  const std::vector<double>& update_seconds() const { return update_s_; }
+  const std::vector<double>& deliver_seconds() const { return deliver_s_; }
   double exchange_seconds() const { return exchange_s_; }
   int64_t steps() const { return n_steps_; }
 
@@ -107,7 +111,7 @@ class Simulation {
   // [parity][partition][population]: the spikes of an interval, double-buffered
   std::array<std::vector<std::vector<std::vector<Fired>>>, 2> fired_;
   double build_s_ = 0, sim_s_ = 0, exchange_s_ = 0;
-  std::vector<double> wait_s_;
+  std::vector<double> wait_s_, update_s_, deliver_s_;
   int64_t n_steps_ = 0;
 };
 

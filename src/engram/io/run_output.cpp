@@ -65,11 +65,15 @@ json make_summary(const Simulation& sim) {
                  {"sim_s", sim_s},
                  {"real_time_factor", rtf},
                  {"thread_wait_s", sim.wait_seconds()},
+                 {"thread_update_s", sim.update_seconds()},
+                 {"thread_deliver_s", sim.deliver_seconds()},
                  {"exchange_s", sim.exchange_seconds()},
                  {"thread_wait_note",
                   "per thread of rank 0: seconds waiting at the per-interval barrier (for "
-                  "slower threads, and on thread 0 for the other ranks); exchange_s: MPI spike "
-                  "exchange on rank 0"},
+                  "slower threads, and on thread 0 for the other ranks); thread_update_s: in "
+                  "its neurons' updates (stimuli, recording), thread_deliver_s: delivering "
+                  "spikes onto its targets (plasticity); exchange_s: MPI spike exchange on "
+                  "rank 0"},
                  {"real_time_factor_note", "wall-clock seconds per simulated second"}};
   json pops = json::array();
   uint64_t total_spikes = 0;
