@@ -476,7 +476,7 @@ class Run(TempDirTest):
 
 
 class Models(unittest.TestCase):
-    HEADER = re.compile(r"^(?P<name>\w+) \((?P<kind>neuron|source)\): ")
+    HEADER = re.compile(r"^(?P<name>\w+) \((?P<kind>neuron|source|cable mechanism)\): ")
     PARAM = re.compile(r"^  (?P<name>\w+)\s+(?P<unit>\S*)\s+(?P<default>\S+)\s{2}")
 
     def parse_listing(self, text):
@@ -495,7 +495,8 @@ class Models(unittest.TestCase):
                 in_params = True
                 continue
             if in_params and line.startswith("  ") and not line.startswith("  recordable") \
-                    and not line.startswith("  receptors") and not line.startswith("  integrators"):
+                    and not line.startswith("  receptors") and not line.startswith("  integrators") \
+                    and not line.startswith("  gates"):
                 p = line.split()
                 models[current][p[0]] = p[1] if len(p) > 1 else ""
             else:
@@ -516,7 +517,12 @@ class Models(unittest.TestCase):
             self.assertEqual(lif.get(param), unit, param)
         self.assertEqual(models["lif_cond_exp"].get("g_l"), "nS")
         self.assertEqual(models["poisson_source"].get("rate"), "Hz")
-        self.assertEqual(r.stdout.count("integrators:"), len(models))
+        # the cable cells' density mechanisms follow, with their units
+        mechanisms = {n for n in models if f"{n} (cable mechanism)" in r.stdout}
+        self.assertEqual(mechanisms, {"pas", "hh", "traub", "ca_hva", "ih"})
+        self.assertEqual(models["ca_hva"], {"gbar": "S/cm2", "eca": "mV"})
+        self.assertEqual(models["pas"], {"g": "S/cm2", "e": "mV"})
+        self.assertEqual(r.stdout.count("integrators:"), len(models) - len(mechanisms))
         # every listed model can be shown on its own, with the same parameters
         for name, params in models.items():
             with self.subTest(model=name):
