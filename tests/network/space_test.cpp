@@ -169,6 +169,70 @@ TEST(Space, ThreadShardsOfASpatialProjectionEqualTheWhole) {
   EXPECT_EQ(total, whole.size());
 }
 
+// A profile with a cutoff (or a custom profile, 0 beyond its last distance) tries only the
+// sources in cells near each target. With the cutoff beyond the box it is every source in
+// the same order: the same network, bit for bit. With a short cutoff nothing is made beyond
+// it, and within it the probability is the profile's, for open and periodic boxes alike; the
+// thread shards still make up the whole.
+Projection built(const std::string& space, const std::string& profile, uint32_t lo = 0,
+                 uint32_t hi = UINT32_MAX) {
+  auto spec = test::spec_from(
+      sheet(space, "{ rule = \"fixed_probability\", p = 0.9, profile = " + profile + " }",
+            R"({ weight = "1 pA" })"));
+  return hi == UINT32_MAX ? build_projection(spec, 0) : build_projection(spec, 0, lo, hi);
+}
+
+TEST(Space, CutoffBeyondTheBoxChangesNothing) {
+  for (const char* space :
+       {R"({ layout = "grid", shape = [30, 30], extent = ["1 mm", "1 mm"], periodic = true })",
+        R"({ layout = "random", extent = ["1 mm", "1 mm"] })"}) {
+    const Projection a = built(space, R"({ gaussian = { sigma = "150 um" } })");
+    const Projection b = built(space, R"({ gaussian = { sigma = "150 um" }, cutoff = "2 mm" })");
+    EXPECT_EQ(a.row_offset, b.row_offset) << space;
+    EXPECT_EQ(a.target, b.target) << space;
+  }
+}
+
+TEST(Space, CutoffMakesNothingBeyondItAndKeepsTheProfileWithin) {
+  for (const bool periodic : {true, false}) {
+    const std::string space = fmt::format(
+        R"({{ layout = "random", extent = ["1 mm", "1 mm"], periodic = {} }})", periodic);
+    auto spec = test::spec_from(sheet(
+        space,
+        R"({ rule = "fixed_probability", p = 0.9, profile = { gaussian = { sigma = "150 um" }, cutoff = "200 um" } })",
+        R"({ weight = "1 pA" })"));
+    const auto& pos = spec.populations[0].positions;
+    auto dist = [&](uint32_t i, uint32_t j) {
+      double s2 = 0;
+      for (int k = 0; k < 2; ++k) {
+        double d = std::fabs(pos[i][k] - pos[j][k]);
+        if (periodic) d = std::min(d, 1000.0 - d);
+        s2 += d * d;
+      }
+      return std::sqrt(s2);
+    };
+    const Projection pr = build_projection(spec, 0);
+    double expected = 0;
+    for (uint32_t i = 0; i < 900; ++i)
+      for (uint32_t j = 0; j < 900; ++j) {
+        const double d = dist(i, j);
+        if (d <= 200.0) expected += 0.9 * std::exp(-0.5 * d * d / (150.0 * 150.0));
+      }
+    double farthest = 0;
+    for (uint32_t i = 0; i < 900; ++i)
+      for (uint32_t k = pr.row_offset[i]; k < pr.row_offset[i + 1]; ++k)
+        farthest = std::max(farthest, dist(i, pr.target[k]));
+    EXPECT_LE(farthest, 200.0) << "periodic " << periodic;
+    EXPECT_GT(farthest, 180.0) << "periodic " << periodic;
+    EXPECT_NEAR(static_cast<double>(pr.size()), expected, 4 * std::sqrt(expected))
+        << "periodic " << periodic;
+    // the thread shards make up the whole
+    const std::string profile = R"({ gaussian = { sigma = "150 um" }, cutoff = "200 um" })";
+    const Projection lo = built(space, profile, 0, 450), hi = built(space, profile, 450, 900);
+    EXPECT_EQ(lo.size() + hi.size(), pr.size());
+  }
+}
+
 TEST(Space, InputErrors) {
   auto error = [](const std::string& model) -> std::string {
     try {
@@ -217,6 +281,14 @@ synapse = { weight = "1 pA" }
                         R"({ weight = "1 pA", delay = { distance = { velocity = "-1 m/s" } } })"))
                 .find("velocity: must be > 0"),
             std::string::npos);
+  EXPECT_NE(
+      error(
+          sheet(
+              R"({ layout = "random", extent = ["1 mm"] })",
+              R"({ rule = "fixed_probability", p = 0.5, profile = { gaussian = { sigma = "1 um" }, cutoff = "0 um" } })",
+              R"({ weight = "1 pA" })"))
+          .find("profile.cutoff: must be > 0 um"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -49,6 +49,91 @@ struct Geometry {
   }
 };
 
+// The sources near a point, for distance profiles that vanish beyond a reach: the source
+// population's box is cut into cells at least `reach` wide per axis, so every source within
+// reach of a point lies in the point's cell or a neighbouring one (3 per axis, fewer where
+// the axis has fewer cells; with the target's periodic boundaries the neighbours wrap). The
+// candidates come out in ascending index order, so a target's draws take the same order as
+// when every source is tried, and a reach beyond the box gives exactly that.
+class NearbySources {
+ public:
+  NearbySources(const PopulationSpec& pre, const PopulationSpec& post, double reach) {
+    const auto& pos = pre.positions;
+    size_t cells = 1;
+    for (int k = 0; k < 3; ++k) {
+      double lo = 0, hi = 0;
+      if (post.periodic && post.extent[k] > 0) {
+        hi = post.extent[k];
+        wrap_[k] = true;
+      } else if (!pos.empty()) {
+        lo = hi = pos[0][k];
+        for (const auto& x : pos) lo = std::min(lo, x[k]), hi = std::max(hi, x[k]);
+      }
+      origin_[k] = lo;
+      n_[k] = std::max<int64_t>(1, static_cast<int64_t>(std::floor((hi - lo) / reach)));
+      n_[k] = std::min<int64_t>(n_[k], 1 << 16);
+      width_[k] = hi > lo ? (hi - lo) / static_cast<double>(n_[k]) : 1.0;
+      cells *= static_cast<size_t>(n_[k]);
+    }
+    // a counting sort of the sources by cell, ascending within each cell
+    start_.assign(cells + 1, 0);
+    std::vector<uint32_t> cell_of(pos.size());
+    for (size_t i = 0; i < pos.size(); ++i) {
+      cell_of[i] = static_cast<uint32_t>(cell(pos[i]));
+      ++start_[cell_of[i] + 1];
+    }
+    for (size_t c = 0; c < cells; ++c) start_[c + 1] += start_[c];
+    members_.resize(pos.size());
+    std::vector<uint32_t> fill(start_.begin(), start_.end() - 1);
+    for (size_t i = 0; i < pos.size(); ++i) members_[fill[cell_of[i]]++] = static_cast<uint32_t>(i);
+  }
+
+  // The sources in the cells around x, ascending.
+  void around(const std::array<double, 3>& x, std::vector<uint32_t>& out) const {
+    out.clear();
+    if (n_[0] <= 3 && n_[1] <= 3 && n_[2] <= 3) {  // every cell: every source
+      out.resize(members_.size());
+      for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint32_t>(i);
+      return;
+    }
+    std::array<std::vector<int64_t>, 3> axis;
+    for (int k = 0; k < 3; ++k) {
+      const int64_t c = index(x[k], k);
+      if (n_[k] <= 3) {  // every cell of the axis, once
+        for (int64_t q = 0; q < n_[k]; ++q) axis[k].push_back(q);
+        continue;
+      }
+      for (int64_t q = c - 1; q <= c + 1; ++q) {
+        if (wrap_[k])
+          axis[k].push_back((q % n_[k] + n_[k]) % n_[k]);
+        else if (q >= 0 && q < n_[k])
+          axis[k].push_back(q);
+      }
+    }
+    for (int64_t a : axis[0])
+      for (int64_t b : axis[1])
+        for (int64_t d : axis[2]) {
+          const auto c = static_cast<size_t>((d * n_[1] + b) * n_[0] + a);
+          out.insert(out.end(), members_.begin() + start_[c], members_.begin() + start_[c + 1]);
+        }
+    std::sort(out.begin(), out.end());
+  }
+
+ private:
+  int64_t index(double v, int k) const {
+    const auto q = static_cast<int64_t>(std::floor((v - origin_[k]) / width_[k]));
+    if (wrap_[k]) return (q % n_[k] + n_[k]) % n_[k];
+    return std::clamp<int64_t>(q, 0, n_[k] - 1);
+  }
+  size_t cell(const std::array<double, 3>& x) const {
+    return static_cast<size_t>((index(x[2], 2) * n_[1] + index(x[1], 1)) * n_[0] + index(x[0], 0));
+  }
+  std::array<bool, 3> wrap_{false, false, false};
+  std::array<double, 3> origin_{0, 0, 0}, width_{1, 1, 1};
+  std::array<int64_t, 3> n_{1, 1, 1};
+  std::vector<uint32_t> start_, members_;
+};
+
 // Sums over a list of weights that can be lowered one at a time (a Fenwick tree), for
 // sampling without replacement: O(log n) per draw and per removal.
 class WeightTree {
@@ -197,6 +282,22 @@ void enumerate(const ModelSpec& m, const ProjectionSpec& p, uint32_t index, uint
       if (c.profile.kind != DistanceProfile::Kind::none) {
         // distance-dependent: every pair is tried with its own probability p · profile(d)
         const Geometry distance{m.populations[p.from], m.populations[p.to]};
+        if (std::isfinite(c.profile.reach())) {
+          // the profile vanishes beyond its reach: only the sources in cells near the target
+          const PopulationSpec& post = m.populations[p.to];
+          const NearbySources near(m.populations[p.from], post, c.profile.reach());
+          std::vector<uint32_t> candidates;
+          for (uint32_t j = lo; j < hi; ++j) {
+            on_owner(post_off + j);
+            RandomStream r(seed, purpose, post_off + j);
+            near.around(post.positions[j], candidates);
+            for (uint32_t i : candidates) {
+              const double u = r.uniform();
+              if (!autapse(i, j) && u < c.p * c.profile(distance(i, j))) on_synapse(i, j, nullptr);
+            }
+          }
+          break;
+        }
         for (uint32_t j = lo; j < hi; ++j) {
           on_owner(post_off + j);
           RandomStream r(seed, purpose, post_off + j);

@@ -18,7 +18,13 @@ double Distribution::mean() const {
   return a;
 }
 
+double DistanceProfile::reach() const {
+  if (kind == Kind::custom && !distances.empty()) return std::min(cutoff, distances.back());
+  return cutoff;
+}
+
 double DistanceProfile::operator()(double d) const {
+  if (d > cutoff) return 0.0;
   switch (kind) {
     case Kind::none:
       return 1.0;

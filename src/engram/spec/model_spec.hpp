@@ -4,6 +4,7 @@
 // reads the model file.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,7 +78,11 @@ struct DistanceProfile {
   Kind kind = Kind::none;
   double scale = 0;                       // gaussian: sigma; exponential: lambda (um)
   std::vector<double> distances, values;  // custom: piecewise linear, 0 beyond the last
+  double cutoff = std::numeric_limits<double>::infinity();  // um: 0 beyond it
   double operator()(double d) const;
+  // The distance beyond which the profile is 0 (the cutoff, or a custom profile's last
+  // distance); infinite when it never is.
+  double reach() const;
 };
 
 enum class ConnectRule {

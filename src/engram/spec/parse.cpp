@@ -288,6 +288,11 @@ DistanceProfile read_profile(TableReader& c) {
     ++found;
   }
   if (found != 1) c.fail("profile", "give exactly one of gaussian, exponential, custom");
+  if (t.has("cutoff")) {
+    prof.cutoff = t.quantity("cutoff", Dim::length);
+    if (!(prof.cutoff > 0))
+      t.fail("cutoff", fmt::format("must be > 0 um, got {:g} um", prof.cutoff));
+  }
   t.finish();
   return prof;
 }
