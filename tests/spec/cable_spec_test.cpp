@@ -121,6 +121,10 @@ TEST(CableSpec, BadCellsAreInputErrors) {
       16, p + ".synapse[0].tau1", "must be in [0, tau2");
   expect_input_error(input_error_of(cell("[[population.probe]]\nname = \"v\"\nsection = \"dend\"")),
                      14, p + ".probe[0].name", "is taken");
+  // i_stim records the injected current: a probe may not shadow it
+  expect_input_error(
+      input_error_of(cell("[[population.probe]]\nname = \"i_stim\"\nsection = \"dend\"")), 14,
+      p + ".probe[0].name", "is taken");
   expect_input_error(input_error_of(cell("swc = \"nothere.swc\"")), 13, p + ".swc", "not both");
   expect_input_error(input_error_of(cell("spike_sight = 1")), 13, p + ".spike_sight", "spike_site");
   // clamps and the current site

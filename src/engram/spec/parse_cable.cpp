@@ -295,11 +295,19 @@ void read_cable(TableReader& r, PopulationSpec& pop, double dt) {
     cp->spike_site = {section_ref(t, "section", m), position(t, "x", 0.5)};
     t.finish();
   }
-  for (TableReader& t : table_list(r, "probe")) {
+  // probes and voltage clamps name recordable states: not v (the spike site), not i_stim
+  // (the injected current), not each other
+  auto state_name = [&](TableReader& t) {
     const std::string name = t.string("name");
-    if (name == "v" ||
+    if (name == "v" || name == "i_stim" ||
         std::find(cp->state_names.begin(), cp->state_names.end(), name) != cp->state_names.end())
-      t.fail("name", fmt::format("'{}' is taken (v is the spike site's voltage)", name));
+      t.fail("name", fmt::format("'{}' is taken (v, i_stim, probes and clamps share the names of "
+                                 "recordable states)",
+                                 name));
+    return name;
+  };
+  for (TableReader& t : table_list(r, "probe")) {
+    const std::string name = state_name(t);
     cp->probes.push_back({name, {section_ref(t, "section", m), position(t, "x", 0.5)}});
     cp->state_names.push_back(name);
     t.finish();
@@ -327,12 +335,7 @@ void read_cable(TableReader& r, PopulationSpec& pop, double dt) {
     cp->iclamps.push_back({c, std::move(neurons)});
   }
   for (TableReader& t : table_list(r, "vclamp")) {
-    const std::string name = t.string("name");
-    if (name == "v" || name == "i_stim" ||
-        std::find(cp->state_names.begin(), cp->state_names.end(), name) != cp->state_names.end())
-      t.fail("name", fmt::format("'{}' is taken (v, i_stim, probes and clamps share the names of "
-                                 "recordable states)",
-                                 name));
+    const std::string name = state_name(t);
     dendrites::SEClamp c;
     c.where = {section_ref(t, "section", m), position(t, "x", 0.5)};
     c.rs = t.quantity("rs", Dim::resistance, 1.0);
