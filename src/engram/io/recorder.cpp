@@ -84,12 +84,16 @@ void Recorders::on_spikes(uint32_t population, int64_t step, std::span<const uin
   auto& rec = spikes_[idx];
   if (step < rec.first_step || step > rec.last_step) return;
   auto& part = rec.parts[thread];
+  uint32_t n_kept = 0;
   for (uint32_t n : spiked) {
     if (!rec.selected.empty() && !rec.selected[n]) continue;
-    part.step.push_back(step);
     part.neuron.push_back(n);
     if (offsets) part.offset.push_back(offsets[n]);  // a model gives all times or none
+    ++n_kept;
   }
+  if (n_kept == 0) return;
+  part.step.push_back(step);
+  part.count.push_back(n_kept);
 }
 
 namespace {
@@ -103,6 +107,16 @@ void put(std::vector<std::byte>& out, std::span<const T> values) {
   out.insert(out.end(), bytes.begin(), bytes.end());
 }
 template <class T>
+void put(std::vector<std::byte>& out, const BlockVector<T>& values) {
+  const uint64_t n = values.size();
+  const auto* p = reinterpret_cast<const std::byte*>(&n);
+  out.insert(out.end(), p, p + sizeof n);
+  values.for_each_block([&](std::span<const T> block) {
+    const auto bytes = std::as_bytes(block);
+    out.insert(out.end(), bytes.begin(), bytes.end());
+  });
+}
+template <class T>
 std::vector<T> take(const std::vector<std::byte>& in, size_t& at) {
   uint64_t n = 0;
   std::memcpy(&n, in.data() + at, sizeof n);
@@ -112,15 +126,20 @@ std::vector<T> take(const std::vector<std::byte>& in, size_t& at) {
   at += n * sizeof(T);
   return values;
 }
+template <class T>
+void take(const std::vector<std::byte>& in, size_t& at, BlockVector<T>& into) {
+  for (T v : take<T>(in, at)) into.push_back(v);
+}
 }  // namespace
 
 void Recorders::gather_to_root(const Communicator& comm) {
   std::vector<std::byte> mine;
   for (const auto& rec : spikes_)
     for (const auto& part : rec.parts) {
-      put<int64_t>(mine, part.step);
-      put<uint32_t>(mine, part.neuron);
-      put<double>(mine, part.offset);
+      put(mine, part.step);
+      put(mine, part.count);
+      put(mine, part.neuron);
+      put(mine, part.offset);
     }
   const auto partition = [&](int rank, uint32_t t) {
     return static_cast<uint32_t>(rank) * threads_ + t;
@@ -148,11 +167,11 @@ void Recorders::gather_to_root(const Communicator& comm) {
     const auto& in = all[r];
     for (size_t i = 0; i < spikes_.size(); ++i)
       for (uint32_t t = 0; t < threads_; ++t) {
-        SpikeRecording::Part part;
-        part.step = take<int64_t>(in, at);
-        part.neuron = take<uint32_t>(in, at);
-        part.offset = take<double>(in, at);
-        parts[i].push_back(std::move(part));
+        SpikeRecording::Part& part = parts[i].emplace_back();
+        take(in, at, part.step);
+        take(in, at, part.count);
+        take(in, at, part.neuron);
+        take(in, at, part.offset);
       }
     for (auto& rec : states_) {
       const auto values = take<double>(in, at);
@@ -174,20 +193,21 @@ void Recorders::finish(const Communicator& comm) {
   // parts step by step in thread order gives (time, neuron) order
   for (auto& rec : spikes_) {
     size_t total = 0;
-    for (const auto& part : rec.parts) total += part.step.size();
+    for (const auto& part : rec.parts) total += part.neuron.size();
     rec.t_ms.reserve(rec.t_ms.size() + total);
     rec.neuron.reserve(rec.neuron.size() + total);
-    std::vector<size_t> cursor(rec.parts.size(), 0);
+    std::vector<size_t> batch(rec.parts.size(), 0), at(rec.parts.size(), 0);
     for (;;) {
       int64_t step = std::numeric_limits<int64_t>::max();
       for (size_t u = 0; u < rec.parts.size(); ++u)
-        if (cursor[u] < rec.parts[u].step.size())
-          step = std::min(step, rec.parts[u].step[cursor[u]]);
+        if (batch[u] < rec.parts[u].step.size()) step = std::min(step, rec.parts[u].step[batch[u]]);
       if (step == std::numeric_limits<int64_t>::max()) break;
       const double t = static_cast<double>(step + 1) * dt_;
       for (size_t u = 0; u < rec.parts.size(); ++u) {
         auto& part = rec.parts[u];
-        for (size_t& c = cursor[u]; c < part.step.size() && part.step[c] == step; ++c) {
+        if (batch[u] == part.step.size() || part.step[batch[u]] != step) continue;
+        const size_t end = at[u] + part.count[batch[u]++];
+        for (size_t& c = at[u]; c < end; ++c) {
           rec.t_ms.push_back(
               part.offset.empty() ? t : static_cast<double>(step) * dt_ + part.offset[c]);
           rec.neuron.push_back(part.neuron[c]);

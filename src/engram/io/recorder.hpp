@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "engram/core/block_vector.hpp"
 #include "engram/engine/network.hpp"
 #include "engram/spec/model_spec.hpp"
 
@@ -17,12 +18,14 @@ struct SpikeRecording {
   uint32_t recorded_neurons = 0;
   std::vector<double> t_ms;  // complete after Recorders::finish(), in (time, neuron) order
   std::vector<uint32_t> neuron;
-  // while running: each local thread's spikes (step, neuron) of the neurons it owns (a cache
-  // line each: the vectors' headers change with every spike, and threads must not share them)
+  // while running: each local thread's spikes of the neurons it owns, a batch per step with
+  // spikes (a cache line each: the headers change with every spike, and threads must not
+  // share them)
   struct alignas(64) Part {
-    std::vector<int64_t> step;
-    std::vector<uint32_t> neuron;
-    std::vector<double> offset;  // ms into the step; only for models with precise times
+    BlockVector<int64_t> step;    // the steps with spikes, ascending
+    BlockVector<uint32_t> count;  // how many in each
+    BlockVector<uint32_t> neuron;
+    BlockVector<double> offset;  // ms into the step; only for models with precise times
   };
   std::vector<Part> parts;
 };
