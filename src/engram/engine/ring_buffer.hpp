@@ -26,6 +26,12 @@ class RingBuffers {
     return data_.data() +
            (static_cast<size_t>(receptor) * slots_ + static_cast<size_t>(step % slots_)) * size_;
   }
+  // Receptor r's slots, one after another (slot i at i·size()): for loops that index slots
+  // themselves.
+  SynInput* receptor_slots(uint32_t receptor) {
+    return data_.data() + static_cast<size_t>(receptor) * slots_ * size_;
+  }
+  uint32_t size() const { return size_; }
   uint32_t slots() const { return slots_; }
   uint32_t receptors() const { return receptors_; }
   size_t bytes() const { return data_.capacity() * sizeof(SynInput); }

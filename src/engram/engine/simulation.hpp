@@ -105,7 +105,25 @@ class Simulation {
   std::vector<std::vector<size_t>> post_cursor_;  // per thread and population: own spikes seen
   std::vector<SpikeStatistics> stats_;
   std::vector<std::vector<size_t>> cursor_;  // per thread: scratch of deliver
-  std::vector<uint32_t> send_;               // exchange scratch
+  // One projection's shard as deliver() reads it: the synapse arrays, and where the spikes
+  // of the step being delivered arrive.
+  struct Route {
+    const uint32_t* row_offset = nullptr;
+    const uint32_t* target = nullptr;
+    const float* weight = nullptr;    // null: uniform_weight
+    const uint16_t* delay = nullptr;  // null: uniform_delay
+    double uniform_weight = 0;
+    uint32_t uniform_delay = 1;
+    SynInput* receptor_slots = nullptr;  // the target receptor's slots
+    uint32_t stride = 0, n_slots = 1;    // neurons per slot, slots
+    uint32_t now = 0;                    // the step's slot index
+    SynInput* slot = nullptr;            // the step's arrivals at uniform_delay
+    Projection* plastic = nullptr;       // plastic synapses deliver through their dynamics
+    RingBuffers* inputs = nullptr;
+    double learning_rate = 1;
+  };
+  std::vector<std::vector<std::vector<Route>>> routes_;  // per thread and source population
+  std::vector<uint32_t> send_;                           // exchange scratch
   std::vector<std::byte> received_;
   std::vector<size_t> received_at_;
   // [parity][partition][population]: the spikes of an interval, double-buffered
