@@ -99,7 +99,9 @@ class SpikeStatistics {
   std::vector<int64_t> last_;
   std::vector<double> isi_sum_, isi_sq_;
   int64_t bin_steps_, n_bins_, n_steps_;
-  uint64_t open_ = 0;                // spikes in the bin not yet closed
+  // written at every step by the one thread that counts (count_step), while the others read
+  // the vectors above at their spikes (add): a cache line of their own
+  alignas(64) uint64_t open_ = 0;    // spikes in the bin not yet closed
   double bin_sum_ = 0, bin_sq_ = 0;  // over closed bins: sum of counts, of squares
 };
 
