@@ -112,7 +112,7 @@ std::vector<float> run_lazy(const StdpSpec& r, const std::vector<std::vector<int
     for (int64_t s = T; s < end; ++s) {
       for (uint32_t i = 0; i < n_pre; ++i)
         if (next[i] < pre[i].size() && pre[i][next[i]] == s) {
-          dyn.on_pre_spike(pr, inputs, i, s, r.learning_rate);
+          dyn.on_pre_spike(pr, inputs.of(0), i, s, r.learning_rate);
           ++next[i];
         }
       if ((s + 1) % 500 == 0) dyn.flush(pr, s + 1, r.learning_rate);

@@ -58,7 +58,7 @@ TEST(StdpPair, WindowIsTheTwoExponentials) {
     Bench b(1, 1, 0.5, {}, r);
     const int64_t pre = 1000, post = pre + ms * 10;
     for (int64_t s = 0; s <= std::max(pre, post); ++s) {
-      if (s == pre) b.dyn->on_pre_spike(b.pr, b.inputs, 0, s, 1.0);
+      if (s == pre) b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, s, 1.0);
       if (s == post) b.dyn->on_post_spike(0, s);
     }
     b.dyn->flush(b.pr, std::max(pre, post) + 1, 1.0);
@@ -72,7 +72,7 @@ TEST(StdpPair, WindowIsTheTwoExponentials) {
 TEST(StdpPair, SameStepCountsAsPreBeforePost) {
   const StdpSpec r = pair_rule();
   Bench b(1, 1, 0.5, {}, r);
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 10, 1.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 10, 1.0);
   b.dyn->on_post_spike(0, 10);
   b.dyn->flush(b.pr, 11, 1.0);
   EXPECT_NEAR(b.pr.weight[0] - 0.5, r.a_plus * r.w_max, 1e-7);
@@ -81,7 +81,7 @@ TEST(StdpPair, SameStepCountsAsPreBeforePost) {
 TEST(StdpPair, ZeroScaleFreezesTheWeightButNotTheTraces) {
   const StdpSpec r = pair_rule();
   Bench b(1, 1, 0.5, {}, r);
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 10, 0.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 10, 0.0);
   b.dyn->on_post_spike(0, 20);
   b.dyn->flush(b.pr, 30, 0.0);
   EXPECT_EQ(b.pr.weight[0], 0.5f);
@@ -169,7 +169,7 @@ void check_against_reference(const RuleCase& c, double pre_hz, double post_hz) {
   for (int64_t s = 0; s < n_steps; ++s) {
     for (uint32_t i = 0; i < n_pre; ++i)
       if (pi[i] < pre[i].size() && pre[i][pi[i]] == s) {
-        b.dyn->on_pre_spike(b.pr, b.inputs, i, s, 1.0);
+        b.dyn->on_pre_spike(b.pr, b.inputs.of(0), i, s, 1.0);
         ++pi[i];
         for (uint32_t j = 0; j < n_post; ++j) b.take(s, j);
       }
@@ -286,7 +286,7 @@ TEST(TsodyksMarkram, AmplitudeRatiosOfRegularTrains) {
     std::vector<double> amp;
     for (int n = 0; n < 40; ++n) {
       const int64_t s = 100 + n * isi;
-      b.dyn->on_pre_spike(b.pr, b.inputs, 0, s, 1.0);
+      b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, s, 1.0);
       amp.push_back(b.take(s, 0));
     }
     EXPECT_NEAR(amp[0], c.u, 1e-7);  // the first spike transmits weight · U
@@ -304,10 +304,10 @@ TEST(TsodyksMarkram, AmplitudeRatiosOfRegularTrains) {
 TEST(TsodyksMarkram, RecoversAfterAPause) {
   StpSpec stp{true, 0.5, 800, 0};
   Bench b(1, 1, 1.0, stp, StdpSpec{});
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 0, 1.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 0, 1.0);
   b.take(0, 0);
   // 2 s later: R = 1 - (1 - R1 (1 - U)) e^{-2000/800}
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 20000, 1.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 20000, 1.0);
   EXPECT_NEAR(b.take(20000, 0), 0.5 * (1 - 0.5 * std::exp(-2000.0 / 800)), 1e-7);
 }
 
@@ -335,10 +335,10 @@ StdpSpec dopamine_rule() {
 TEST(StdpDopamine, DelayedRewardConvertsTheEligibilityTrace) {
   const StdpSpec r = dopamine_rule();
   Bench b(1, 1, 0.5, {}, r);
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 1000, 1.0);  // 100 ms
-  b.dyn->on_post_spike(0, 1100);                      // 110 ms
-  b.dyn->on_dopamine(11100, 1);                       // 1110 ms: the reward, 1 s later
-  b.dyn->flush(b.pr, 31100, 1.0);                     // 3110 ms
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 1000, 1.0);  // 100 ms
+  b.dyn->on_post_spike(0, 1100);                            // 110 ms
+  b.dyn->on_dopamine(11100, 1);                             // 1110 ms: the reward, 1 s later
+  b.dyn->flush(b.pr, 31100, 1.0);                           // 3110 ms
   const double c0 = r.a_plus * std::exp(-10.0 / r.tau_plus);
   const double tau_s = 1.0 / (1.0 / r.tau_c + 1.0 / r.tau_d);
   const double expected = r.w_max * c0 * std::exp(-1000.0 / r.tau_c) * r.dopamine_amount * tau_s *
@@ -351,13 +351,13 @@ TEST(StdpDopamine, DelayedRewardConvertsTheEligibilityTrace) {
 TEST(StdpDopamine, NoDopamineNoChangeAndAnUnpairedRewardDoesNothing) {
   const StdpSpec r = dopamine_rule();
   Bench b(1, 1, 0.5, {}, r);
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 1000, 1.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 1000, 1.0);
   b.dyn->on_post_spike(0, 1100);
   b.dyn->flush(b.pr, 31100, 1.0);
   EXPECT_EQ(b.pr.weight[0], 0.5f);  // no dopamine: the weight never moves
   Bench q(1, 1, 0.5, {}, r);
   q.dyn->on_dopamine(500, 1);
-  q.dyn->on_pre_spike(q.pr, q.inputs, 0, 1000, 1.0);  // no post spike: c = 0
+  q.dyn->on_pre_spike(q.pr, q.inputs.of(0), 0, 1000, 1.0);  // no post spike: c = 0
   q.dyn->flush(q.pr, 31100, 1.0);
   EXPECT_EQ(q.pr.weight[0], 0.5f);
 }
@@ -367,7 +367,7 @@ TEST(StdpDopamine, TonicBaselineAndReleasesInPieces) {
   r.baseline = 0.01;
   const double tau_s = 1.0 / (1.0 / r.tau_c + 1.0 / r.tau_d);
   Bench b(1, 1, 0.5, {}, r);
-  b.dyn->on_pre_spike(b.pr, b.inputs, 0, 0, 1.0);
+  b.dyn->on_pre_spike(b.pr, b.inputs.of(0), 0, 0, 1.0);
   b.dyn->on_post_spike(0, 50);    // 5 ms: c0 at 5 ms
   b.dyn->on_dopamine(2050, 2);    // 205 ms: two dopamine neurons fire
   b.dyn->flush(b.pr, 3000, 1.0);  // an update in between changes nothing

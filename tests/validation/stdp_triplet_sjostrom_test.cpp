@@ -57,7 +57,7 @@ double pairing(const StdpSpec& rule, double hz, double lag_ms, int pairs = 60) {
     if (e.post)
       dyn.on_post_spike(0, e.step);
     else
-      dyn.on_pre_spike(pr, inputs, 0, e.step, 1.0);
+      dyn.on_pre_spike(pr, inputs.of(0), 0, e.step, 1.0);
   }
   dyn.flush(pr, events.back().step + 1, 1.0);
   // the rule's amplitudes are fractions of w_max: express the change relative to it

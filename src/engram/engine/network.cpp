@@ -152,13 +152,22 @@ Network build_network(const ModelSpec& spec, const Communicator& comm) {
       }
     }
     pop.inputs = RingBuffers(static_cast<uint32_t>(ps.model->receptors.size()),
-                             static_cast<uint32_t>(net.max_delay) + 1, ps.size);
+                             static_cast<uint32_t>(net.max_delay) + 1, ps.size, net.threads);
     for (uint32_t j = 0; j < net.projections.size(); ++j)
       if (net.projections[j].from == k) pop.outgoing.push_back(j);
     net.populations.push_back(std::move(pop));
     offset += ps.size;
   }
 
+  if (net.threads > 1) {
+    // each thread's first touch of its own input buffers (RingBuffers)
+#pragma omp parallel for num_threads(net.threads) schedule(static, 1)
+    for (uint32_t t = 0; t < net.threads; ++t)
+      for (uint32_t p = 0; p < net.populations.size(); ++p) {
+        const auto [lo, hi] = net.range(p, t);
+        net.populations[p].inputs.clear(t, lo, hi);
+      }
+  }
   for (const auto& st : spec.stimuli) {
     auto& pop = net.populations[st.target];
     if (st.kind != StimulusKind::poisson && pop.i_stim.empty()) pop.i_stim.assign(pop.size, 0.0);

@@ -195,7 +195,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
     routes[p].clear();
     for (uint32_t pj : net_.populations[p].outgoing) {
       Projection& pr = net_.shard(thread, pj);
-      RingBuffers& inputs = net_.populations[pr.to].inputs;
+      const InputSlots inputs = net_.populations[pr.to].inputs.of(thread);
       Route r;
       r.row_offset = pr.row_offset.data();
       r.target = pr.target.data();
@@ -207,7 +207,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
       r.stride = inputs.size();
       r.n_slots = inputs.slots();
       r.plastic = pr.dynamics ? &pr : nullptr;
-      r.inputs = &inputs;
+      r.inputs = inputs;
       r.learning_rate = spec_.projections[pj].stdp.learning_rate;
       routes[p].push_back(r);
     }
@@ -288,7 +288,7 @@ void Simulation::deliver(uint32_t thread, int64_t first, int64_t end, int parity
           for (const Route& r : routes[p]) {
             if (r.plastic) {
               // even an empty row: the presynaptic traces and STP state follow every spike
-              r.plastic->dynamics->on_pre_spike(*r.plastic, *r.inputs, neuron, s,
+              r.plastic->dynamics->on_pre_spike(*r.plastic, r.inputs, neuron, s,
                                                 r.learning_rate * scale);
               continue;
             }
@@ -380,7 +380,7 @@ void Simulation::advance(uint32_t t, int64_t first, int64_t end, int parity,
       auto [lo, hi] = net_.range(p, t);
       if (lo == hi) continue;
       auto& syn = scratch.syn[p];
-      for (uint32_t r = 0; r < syn.size(); ++r) syn[r] = pop.inputs.slot(r, s);
+      for (uint32_t r = 0; r < syn.size(); ++r) syn[r] = pop.inputs.slot(r, s, t);
       StepInput in{s, syn, pop.i_stim.empty() ? nullptr : pop.i_stim.data()};
       scratch.spiked.clear();
       pop.group->update(in, lo, hi, scratch.spiked);

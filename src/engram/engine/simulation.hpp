@@ -119,7 +119,7 @@ class Simulation {
     uint32_t now = 0;                    // the step's slot index
     SynInput* slot = nullptr;            // the step's arrivals at uniform_delay
     Projection* plastic = nullptr;       // plastic synapses deliver through their dynamics
-    RingBuffers* inputs = nullptr;
+    InputSlots inputs{nullptr, 1, 0};    // the thread's slots of the target population
     double learning_rate = 1;
   };
   std::vector<std::vector<std::vector<Route>>> routes_;  // per thread and source population

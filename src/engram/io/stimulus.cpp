@@ -160,7 +160,7 @@ void Stimulus::apply(int64_t step, Network& net, uint32_t thread) {
       }
       break;
     case StimulusKind::poisson: {
-      SynInput* slot = pop.inputs.slot(static_cast<uint32_t>(spec_.receptor), step);
+      SynInput* slot = pop.inputs.slot(static_cast<uint32_t>(spec_.receptor), step, thread);
       for (size_t k = k0; k < k1; ++k) {
         slot[targets_[k]] += spec_.weight * poisson_(streams_[k]);
       }

@@ -61,7 +61,7 @@ double ClopathRule::potentiate(double w, uint32_t i, uint32_t pre, int64_t from,
   return w;
 }
 
-void ClopathRule::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+void ClopathRule::on_pre_spike(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s,
                                double scale, double efficacy) {
   const int64_t last = last_[pre];
   const int64_t from = applied_[pre];

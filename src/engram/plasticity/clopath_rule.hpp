@@ -44,7 +44,7 @@ class ClopathRule {
   // `interval`: steps per min-delay interval (the engine delivers after a whole one).
   void record(const ModelInfo& model, NeuronGroup& group, int64_t s, int64_t interval);
   // Presynaptic neuron `pre` fired at step s.
-  void on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale,
+  void on_pre_spike(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s, double scale,
                     double efficacy);
   // Applies the potentiation of every step before `until` to every synapse; trims.
   void flush(Projection& pr, int64_t until, double scale);

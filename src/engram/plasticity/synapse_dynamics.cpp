@@ -211,7 +211,7 @@ void SynapseDynamics::on_dopamine(int64_t s, uint32_t spikes) {
 }
 
 template <WeightDependence D, bool kTriplet>
-void SynapseDynamics::pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+void SynapseDynamics::pre_spike_stdp(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s,
                                      double scale, double efficacy) {
   // the synapse loop of the pair and triplet rules, the hot path of a plastic network: the
   // presynaptic neuron's state is read once, the weight dependence is fixed at compile time
@@ -253,7 +253,7 @@ void SynapseDynamics::pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32
   applied_[pre] = s;
 }
 
-void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+void SynapseDynamics::on_pre_spike(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s,
                                    double scale) {
   const int64_t last = last_[pre];
   double efficacy = 1;
@@ -307,7 +307,7 @@ void SynapseDynamics::on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t
   last_[pre] = s;
 }
 
-void SynapseDynamics::on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs, uint32_t pre,
+void SynapseDynamics::on_pre_spike_dopamine(Projection& pr, InputSlots inputs, uint32_t pre,
                                             int64_t s, double scale, double efficacy) {
   const int64_t last = last_[pre];
   const int64_t from = applied_[pre];

@@ -51,7 +51,7 @@ class SynapseDynamics {
   // Presynaptic neuron `pre` fired at step s: brings its synapses up to date (pending
   // potentiation), transmits weight · (STP factor) into the target slots s + delay, then
   // applies depression. `scale` multiplies every weight change (protocol phase).
-  void on_pre_spike(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale);
+  void on_pre_spike(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s, double scale);
   // The shard's own target `post` fired at step s; called after the step's pre spikes.
   void on_post_spike(uint32_t post, int64_t s);
   // stdp_dopamine: `spikes` neurons of the dopamine population fired at step s (after the
@@ -89,7 +89,7 @@ class SynapseDynamics {
                      double scale) const;
   // on_pre_spike and flush of the pair and triplet rules, per weight dependence
   template <WeightDependence D, bool kTriplet>
-  void pre_spike_stdp(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s, double scale,
+  void pre_spike_stdp(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s, double scale,
                       double efficacy);
   template <WeightDependence D, bool kTriplet>
   void flush_stdp(Projection& pr, int64_t until, double scale);
@@ -104,7 +104,7 @@ class SynapseDynamics {
   double dopamine_integral(int64_t from, int64_t until) const;
   void catch_up_dopamine(float& w, float& c, uint32_t post, uint32_t pre, int64_t from,
                          int64_t until, double scale) const;
-  void on_pre_spike_dopamine(Projection& pr, RingBuffers& inputs, uint32_t pre, int64_t s,
+  void on_pre_spike_dopamine(Projection& pr, InputSlots inputs, uint32_t pre, int64_t s,
                              double scale, double efficacy);
 
   StpSpec stp_;
