@@ -33,16 +33,6 @@ class BlockVector {
     for (size_t b = 0; b < blocks_.size(); ++b)
       f(std::span<const T>(blocks_[b].get(), b + 1 < blocks_.size() ? kBlock : used_));
   }
-  std::vector<T> to_vector() const {
-    std::vector<T> out;
-    out.reserve(size());
-    for_each_block([&](std::span<const T> b) { out.insert(out.end(), b.begin(), b.end()); });
-    return out;
-  }
-  void clear() {
-    blocks_.clear();
-    used_ = 0;
-  }
 
  private:
   std::vector<std::unique_ptr<T[]>> blocks_;

@@ -114,13 +114,18 @@ class Simulation {
     const uint16_t* delay = nullptr;  // null: uniform_delay
     double uniform_weight = 0;
     uint32_t uniform_delay = 1;
-    SynInput* receptor_slots = nullptr;  // the target receptor's slots
-    uint32_t stride = 0, n_slots = 1;    // neurons per slot, slots
+    InputSlots inputs{nullptr, 1, 0};    // the thread's slots of the target population
+    SynInput* receptor_slots = nullptr;  // of the target receptor (inputs.receptor_slots)
     uint32_t now = 0;                    // the step's slot index
     SynInput* slot = nullptr;            // the step's arrivals at uniform_delay
     Projection* plastic = nullptr;       // plastic synapses deliver through their dynamics
-    InputSlots inputs{nullptr, 1, 0};    // the thread's slots of the target population
     double learning_rate = 1;
+    // the slot where the step's spikes arrive after `delay` steps (delay < inputs.slots())
+    SynInput* arrivals(uint32_t delay) const {
+      const uint32_t at = now + delay;
+      return receptor_slots +
+             size_t{at < inputs.slots() ? at : at - inputs.slots()} * inputs.size();
+    }
   };
   std::vector<std::vector<std::vector<Route>>> routes_;  // per thread and source population
   std::vector<uint32_t> send_;                           // exchange scratch
