@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "engram/core/pages.hpp"
+
 namespace engram {
 
 template <class T, size_t kBlock = size_t{1} << 14>
@@ -17,8 +19,9 @@ class BlockVector {
  public:
   void push_back(T value) {
     if (used_ == kBlock || blocks_.empty()) {
-      // uninitialised: only what is written is ever touched
+      // uninitialised, and mapped in one call rather than a fault per page (pages.hpp)
       blocks_.push_back(std::make_unique_for_overwrite<T[]>(kBlock));
+      populate_pages(blocks_.back().get(), kBlock * sizeof(T));
       used_ = 0;
     }
     blocks_.back()[used_++] = value;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "engram/core/pages.hpp"
 #include "engram/models/model.hpp"
 
 namespace engram {
@@ -57,9 +58,11 @@ class RingBuffers {
   }
   // Zeroes neurons [first, last) in thread t's buffers (call it on thread t).
   void clear(uint32_t thread, uint32_t first, uint32_t last) {
-    for (size_t row = 0; row < size_t{receptors_} * slots_; ++row)
+    for (size_t row = 0; row < size_t{receptors_} * slots_; ++row) {
+      populate_pages(data_[thread].get() + row * size_ + first, (last - first) * sizeof(SynInput));
       std::fill(data_[thread].get() + row * size_ + first, data_[thread].get() + row * size_ + last,
                 SynInput{0});
+    }
   }
 
   InputSlots of(uint32_t thread) { return {data_[thread].get(), slots_, size_}; }

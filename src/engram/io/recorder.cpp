@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "engram/core/pages.hpp"
+
 namespace engram {
 
 Recorders::Recorders(const ModelSpec& spec, const Network& net, int64_t n_steps)
@@ -194,8 +196,8 @@ void Recorders::finish(const Communicator& comm) {
   for (auto& rec : spikes_) {
     size_t total = 0;
     for (const auto& part : rec.parts) total += part.neuron.size();
-    rec.t_ms.reserve(rec.t_ms.size() + total);
-    rec.neuron.reserve(rec.neuron.size() + total);
+    reserve_populated(rec.t_ms, rec.t_ms.size() + total);
+    reserve_populated(rec.neuron, rec.neuron.size() + total);
     std::vector<size_t> batch(rec.parts.size(), 0), at(rec.parts.size(), 0);
     for (;;) {
       int64_t step = std::numeric_limits<int64_t>::max();
@@ -206,12 +208,18 @@ void Recorders::finish(const Communicator& comm) {
       for (size_t u = 0; u < rec.parts.size(); ++u) {
         auto& part = rec.parts[u];
         if (batch[u] == part.step.size() || part.step[batch[u]] != step) continue;
-        const size_t end = at[u] + part.count[batch[u]++];
-        for (size_t& c = at[u]; c < end; ++c) {
-          rec.t_ms.push_back(
-              part.offset.empty() ? t : static_cast<double>(step) * dt_ + part.offset[c]);
-          rec.neuron.push_back(part.neuron[c]);
+        const size_t n = part.count[batch[u]++], out = rec.neuron.size();
+        // sized in one go, then written by index: the loops vectorise (capacity is reserved)
+        rec.neuron.resize(out + n);
+        for (size_t i = 0; i < n; ++i) rec.neuron[out + i] = part.neuron[at[u] + i];
+        if (part.offset.empty()) {
+          rec.t_ms.resize(out + n, t);
+        } else {
+          rec.t_ms.resize(out + n);
+          for (size_t i = 0; i < n; ++i)
+            rec.t_ms[out + i] = static_cast<double>(step) * dt_ + part.offset[at[u] + i];
         }
+        at[u] += n;
       }
     }
     for (auto& part : rec.parts) part = {};

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engram/core/pages.hpp"
 #include "engram/core/random.hpp"
 #include "engram/network/spatial_sampler.hpp"
 #include "engram/plasticity/consolidation.hpp"
@@ -496,9 +497,17 @@ Projection build_projection(const ModelSpec& m, const ProjectionSpec& ps, uint32
   const double wsign = ps.weight.mean() >= 0 ? 1.0 : -1.0;
   const auto clip = [&](double w) { return wsign > 0 ? std::max(w, 0.0) : std::min(w, 0.0); };
 
+  // mapped in one call each, not one page fault per 4 KiB (core/pages.hpp)
+  reserve_populated(pr.target, total);
   pr.target.resize(total);
-  if (own_weight) pr.weight.resize(total);
-  if (own_delay) pr.delay.resize(total);
+  if (own_weight) {
+    reserve_populated(pr.weight, total);
+    pr.weight.resize(total);
+  }
+  if (own_delay) {
+    reserve_populated(pr.delay, total);
+    pr.delay.resize(total);
+  }
   pr.uniform_weight = ps.weight.a;
   pr.uniform_delay = steps_of(ps.delay.a);
 
@@ -538,7 +547,10 @@ Projection build_projection(const ModelSpec& m, const ProjectionSpec& ps, uint32
   if (ps.stp.enabled || ps.stdp.rule != StdpRule::none || ps.scaling.enabled) {
     if (ps.stdp.rule != StdpRule::none || ps.scaling.enabled) {
       // every synapse has its own weight from the start, within the rule's bounds
-      if (pr.weight.empty()) pr.weight.assign(total, static_cast<float>(pr.uniform_weight));
+      if (pr.weight.empty()) {
+        reserve_populated(pr.weight, total);
+        pr.weight.assign(total, static_cast<float>(pr.uniform_weight));
+      }
       for (float& w : pr.weight)
         w = static_cast<float>(ps.stdp.rule != StdpRule::none
                                    ? std::clamp<double>(w, ps.stdp.w_min, ps.stdp.w_max)
