@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "engram/core/parameters.hpp"
+#include "engram/models/lif_common.hpp"
 #include "engram/models/model.hpp"
 
 namespace engram::lif_adapt {
@@ -250,8 +251,8 @@ struct Cells {
   }
 
   // Neurons that integrated this step (step >= ref) with V at or above their threshold
-  // spike: the resets of the header, clamped until step `free_from`. Blocks of 16 are tested
-  // together first (one SIMD compare), as lif::detect_spikes.
+  // spike: the resets of the header, clamped until step `free_from`. Blocks are tested
+  // together first (SIMD compares), as lif::detect_spikes.
   void detect(const Intrinsic& k, int64_t step, int64_t free_from, uint32_t begin, uint32_t end,
               std::vector<uint32_t>& spiked) {
     auto fires = [&](uint32_t i) {
@@ -265,12 +266,16 @@ struct Cells {
       ref[i] = free_from;
       spiked.push_back(i);
     };
-    constexpr uint32_t kBlock = 16;
+    constexpr uint32_t kBlock = lif::kSpikeBlock;
     uint32_t i = begin;
     for (; i + kBlock <= end; i += kBlock) {
-      int any = 0;
-      for (uint32_t j = 0; j < kBlock; ++j) any |= fires(i + j);
-      if (!any) continue;
+      lif::Mask4 m{};
+      for (uint32_t j = i; j < i + kBlock; j += 4)
+        // the same sums as fires(): (v_thresh + theta) + theta_ip, lane by lane
+        m |= (step >= lif::load4(ref.data() + j)) &
+             (lif::load4(v.data() + j) >=
+              k.v_thresh + lif::load4(theta.data() + j) + lif::load4(theta_ip.data() + j));
+      if (!lif::any(m)) continue;
       for (uint32_t j = i; j < i + kBlock; ++j)
         if (fires(j)) fire(j);
     }

@@ -4,6 +4,7 @@
 // into SIMD code, then a threshold pass that resets the few neurons that fired.
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -45,34 +46,49 @@ inline ParamProblem check_reset_and_refractory(std::span<const double> p, double
   return {};
 }
 
+// Four lanes of a block test (GCC vector extensions: one AVX register, two SSE2 ones, half an
+// AVX-512 one). Plain loops that OR comparisons into a flag are not vectorised by GCC: the
+// "test a block at once" below was 16 scalar compares, a quarter of a COBA neuron update.
+using Doubles4 = double __attribute__((vector_size(32)));
+using Mask4 = int64_t __attribute__((vector_size(32)));
+inline Doubles4 load4(const double* p) {
+  Doubles4 x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+inline Mask4 load4(const int64_t* p) {
+  Mask4 x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+inline bool any(Mask4 m) {
+  return (m[0] | m[1] | m[2] | m[3]) != 0;
+}
+
+// Neurons are tested for a spike in blocks of kSpikeBlock at once; only a block holding a
+// spike is walked neuron by neuron (few neurons fire in a step).
+inline constexpr uint32_t kSpikeBlock = 32;
+
 // Neurons at or above threshold spike: reset, and stay clamped until step `free_from`
 // (the refractory state is the first step a neuron integrates again, read-only between
 // spikes, so the sub-threshold pass writes no refractory counter).
-// Few neurons fire in a step, so blocks of 16 are first tested together (one SIMD compare)
-// and only a block holding a spike is walked neuron by neuron.
 inline void detect_spikes(double* v, int64_t* ref, uint32_t begin, uint32_t end, double v_thresh,
                           double v_reset, int64_t free_from, std::vector<uint32_t>& spiked) {
-  constexpr uint32_t kBlock = 16;
+  const auto fire = [&](uint32_t j) {
+    v[j] = v_reset;
+    ref[j] = free_from;
+    spiked.push_back(j);
+  };
   uint32_t i = begin;
-  for (; i + kBlock <= end; i += kBlock) {
-    int any = 0;
-    for (uint32_t j = 0; j < kBlock; ++j) any |= v[i + j] >= v_thresh;
-    if (!any) continue;
-    for (uint32_t j = i; j < i + kBlock; ++j) {
-      if (v[j] >= v_thresh) {
-        v[j] = v_reset;
-        ref[j] = free_from;
-        spiked.push_back(j);
-      }
-    }
+  for (; i + kSpikeBlock <= end; i += kSpikeBlock) {
+    Mask4 m{};
+    for (uint32_t k = 0; k < kSpikeBlock; k += 4) m |= load4(v + i + k) >= v_thresh;
+    if (!any(m)) continue;
+    for (uint32_t j = i; j < i + kSpikeBlock; ++j)
+      if (v[j] >= v_thresh) fire(j);
   }
-  for (; i < end; ++i) {
-    if (v[i] >= v_thresh) {
-      v[i] = v_reset;
-      ref[i] = free_from;
-      spiked.push_back(i);
-    }
-  }
+  for (; i < end; ++i)
+    if (v[i] >= v_thresh) fire(i);
 }
 
 }  // namespace engram::lif
