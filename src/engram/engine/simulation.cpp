@@ -52,6 +52,7 @@
 #include "engram/core/error.hpp"
 #include "engram/core/random.hpp"
 #include "engram/network/connectivity.hpp"
+#include "engram/parallel/thread_barrier.hpp"
 #include "engram/plasticity/consolidation.hpp"
 #include "engram/plasticity/synapse_dynamics.hpp"
 
@@ -508,6 +509,9 @@ void Simulation::run(const ProgressFn& progress) {
   } else {
     // the first interval in which some thread failed; every thread stops after it together
     std::atomic<int64_t> stop_after{std::numeric_limits<int64_t>::max()};
+    ThreadBarrier barrier(n_threads,
+                          ThreadBarrier::default_spin(
+                              n_threads, n_threads * static_cast<uint32_t>(comm_.ranks_on_node())));
 #pragma omp parallel num_threads(n_threads)
     {
 #ifdef _OPENMP
@@ -538,7 +542,7 @@ void Simulation::run(const ProgressFn& progress) {
           }
         }
         const auto w0 = std::chrono::steady_clock::now();
-#pragma omp barrier
+        barrier.arrive_and_wait();
         if (ranks) {
 #pragma omp master
           {
@@ -551,7 +555,7 @@ void Simulation::run(const ProgressFn& progress) {
             }
             exchange_s_ += seconds_since(x0);
           }
-#pragma omp barrier
+          barrier.arrive_and_wait();
         }
         wait += seconds_since(w0);
         if (stop_after.load() <= k) break;
