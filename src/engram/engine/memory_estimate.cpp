@@ -23,6 +23,10 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
   MemoryEstimate e;
   const double threads = m.protocol.threads;
   double max_delay_steps = 1;
+  std::vector<int> static_routes(m.populations.size(), 0);
+  for (const auto& p : m.projections)
+    if (!p.stp.enabled && p.stdp.rule == StdpRule::none && !p.scaling.enabled)
+      ++static_routes[p.from];
   for (const auto& p : m.projections) {
     const double n_pre = m.populations[p.from].size;
     const double n = expected_synapses(m, static_cast<uint32_t>(&p - m.projections.data()));
@@ -34,6 +38,10 @@ MemoryEstimate estimate_memory(const ModelSpec& m) {
     e.synapses += n;
     e.synapse_bytes += n * (4.0 + (own_weight ? 4.0 : 0.0) + (own_delay ? 2.0 : 0.0));
     e.index_bytes += 4.0 * (n_pre + 1) * threads;
+    // the delivery's row index repeats the offsets of a source's static projections when it
+    // has two or more (Simulation::index_rows)
+    if (!(p.stp.enabled || plastic) && static_routes[p.from] >= 2)
+      e.index_bytes += 4.0 * (n_pre + 1) * threads;
     // plastic: presynaptic state per shard, and a few post spikes per target
     if (p.stp.enabled || plastic)
       e.index_bytes +=

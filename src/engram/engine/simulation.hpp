@@ -42,6 +42,8 @@ class Simulation {
   const std::vector<SpikeStatistics>& statistics() const { return stats_; }
   double build_seconds() const { return build_s_; }
   double sim_seconds() const { return sim_s_; }
+  // The delivery's row index (row_index_), beside the network's own synapse index.
+  size_t row_index_bytes() const;
   // Per local thread: seconds spent waiting for the other threads (and, on thread 0, for
   // the other ranks' spikes); the rest of sim_seconds is its own work. Unequal waits mean
   // unequal work or unequal cores.
@@ -108,7 +110,9 @@ class Simulation {
   // One projection's shard as deliver() reads it: the synapse arrays, and where the spikes
   // of the step being delivered arrive.
   struct Route {
+    // source n's row is [row_offset[n * stride], row_offset[(n + 1) * stride])
     const uint32_t* row_offset = nullptr;
+    uint32_t stride = 1;
     const uint32_t* target = nullptr;
     const float* weight = nullptr;    // null: uniform_weight
     const uint16_t* delay = nullptr;  // null: uniform_delay
@@ -128,7 +132,13 @@ class Simulation {
     }
   };
   std::vector<std::vector<std::vector<Route>>> routes_;  // per thread and source population
-  std::vector<uint32_t> send_;                           // exchange scratch
+  // Per thread and source population: the row offsets of the population's static outgoing
+  // shards side by side (route r of neuron n starts at [n * R + r], R routes), so that the
+  // rows of a spike are found in one cache line rather than one per projection; empty
+  // where R < 2. Plastic shards keep their own offsets.
+  std::vector<std::vector<std::vector<uint32_t>>> row_index_;
+  void index_rows();
+  std::vector<uint32_t> send_;  // exchange scratch
   std::vector<std::byte> received_;
   std::vector<size_t> received_at_;
   // [parity][partition][population]: the spikes of an interval, double-buffered

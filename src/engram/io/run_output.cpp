@@ -44,8 +44,8 @@ json make_summary(const Simulation& sim) {
   // collective: every rank's share of the network and its resources
   const double build_s = comm.max(sim.build_seconds());
   const double sim_s = comm.max(sim.sim_seconds());
-  std::vector<uint64_t> bytes = {net.synapse_count(), net.synapse_bytes(), net.index_bytes(),
-                                 net.buffer_bytes()};
+  std::vector<uint64_t> bytes = {net.synapse_count(), net.synapse_bytes(),
+                                 net.index_bytes() + sim.row_index_bytes(), net.buffer_bytes()};
   comm.sum(bytes);
   const auto [nsyn, synapse_bytes, index_bytes, buffer_bytes] =
       std::array<uint64_t, 4>{bytes[0], bytes[1], bytes[2], bytes[3]};
