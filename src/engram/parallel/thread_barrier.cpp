@@ -6,8 +6,8 @@
 #include <string>
 #include <thread>
 
-#if defined(__linux__)
-#include <sched.h>
+#ifdef _OPENMP
+#include <omp.h>
 #endif
 
 namespace engram {
@@ -62,12 +62,13 @@ std::chrono::nanoseconds ThreadBarrier::default_spin(uint32_t threads_on_node) {
 }
 
 std::chrono::nanoseconds ThreadBarrier::default_spin(uint32_t threads, uint32_t threads_on_node) {
-#if defined(__linux__)
-  // the cores this process may run on (taskset, an MPI launcher's binding)
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0 &&
-      threads > static_cast<uint32_t>(CPU_COUNT(&set)))
+#ifdef _OPENMP
+  // the processors OpenMP may use (the process's affinity when it started: taskset, an MPI
+  // launcher's binding), not the calling thread's own, which OMP_PROC_BIND narrows to one
+  if (threads > static_cast<uint32_t>(std::max(1, omp_get_num_procs())))
     return std::chrono::nanoseconds(0);
+#else
+  (void)threads;
 #endif
   return default_spin(threads_on_node);
 }

@@ -27,7 +27,8 @@ class ThreadBarrier {
   // OMP_WAIT_POLICY is passive or when the threads outnumber the cores (a poller would hold
   // a core that another thread needs), else 200 us.
   static std::chrono::nanoseconds default_spin(uint32_t threads_on_node);
-  // As above, and none either when this process's `threads` outnumber the cores it may run on.
+  // As above, and none either when this process's `threads` outnumber the processors it may
+  // use.
   static std::chrono::nanoseconds default_spin(uint32_t threads, uint32_t threads_on_node);
 
  private:
