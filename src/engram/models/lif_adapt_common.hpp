@@ -36,6 +36,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -270,12 +271,17 @@ struct Cells {
     uint32_t i = begin;
     for (; i + kBlock <= end; i += kBlock) {
       lif::Mask4 m{};
-      for (uint32_t j = i; j < i + kBlock; j += 4)
+      for (uint32_t j = i; j < i + kBlock; j += 4) {
+        lif::Doubles4 vj, th, ip;
+        lif::Mask4 rj;
+        std::memcpy(&vj, v.data() + j, sizeof vj);
+        std::memcpy(&th, theta.data() + j, sizeof th);
+        std::memcpy(&ip, theta_ip.data() + j, sizeof ip);
+        std::memcpy(&rj, ref.data() + j, sizeof rj);
         // the same sums as fires(): (v_thresh + theta) + theta_ip, lane by lane
-        m |= (step >= lif::load4(ref.data() + j)) &
-             (lif::load4(v.data() + j) >=
-              k.v_thresh + lif::load4(theta.data() + j) + lif::load4(theta_ip.data() + j));
-      if (!lif::any(m)) continue;
+        m |= (step >= rj) & (vj >= k.v_thresh + th + ip);
+      }
+      if ((m[0] | m[1] | m[2] | m[3]) == 0) continue;
       for (uint32_t j = i; j < i + kBlock; ++j)
         if (fires(j)) fire(j);
     }

@@ -49,21 +49,10 @@ inline ParamProblem check_reset_and_refractory(std::span<const double> p, double
 // Four lanes of a block test (GCC vector extensions: one AVX register, two SSE2 ones, half an
 // AVX-512 one). Plain loops that OR comparisons into a flag are not vectorised by GCC: the
 // "test a block at once" below was 16 scalar compares, a quarter of a COBA neuron update.
+// (Only local variables have these types: as a parameter or result, a 32-byte vector would
+// change the calling convention between builds with and without AVX.)
 using Doubles4 = double __attribute__((vector_size(32)));
 using Mask4 = int64_t __attribute__((vector_size(32)));
-inline Doubles4 load4(const double* p) {
-  Doubles4 x;
-  std::memcpy(&x, p, sizeof x);
-  return x;
-}
-inline Mask4 load4(const int64_t* p) {
-  Mask4 x;
-  std::memcpy(&x, p, sizeof x);
-  return x;
-}
-inline bool any(Mask4 m) {
-  return (m[0] | m[1] | m[2] | m[3]) != 0;
-}
 
 // Neurons are tested for a spike in blocks of kSpikeBlock at once; only a block holding a
 // spike is walked neuron by neuron (few neurons fire in a step).
@@ -82,8 +71,12 @@ inline void detect_spikes(double* v, int64_t* ref, uint32_t begin, uint32_t end,
   uint32_t i = begin;
   for (; i + kSpikeBlock <= end; i += kSpikeBlock) {
     Mask4 m{};
-    for (uint32_t k = 0; k < kSpikeBlock; k += 4) m |= load4(v + i + k) >= v_thresh;
-    if (!any(m)) continue;
+    for (uint32_t k = 0; k < kSpikeBlock; k += 4) {
+      Doubles4 x;
+      std::memcpy(&x, v + i + k, sizeof x);
+      m |= x >= v_thresh;
+    }
+    if ((m[0] | m[1] | m[2] | m[3]) == 0) continue;
     for (uint32_t j = i; j < i + kSpikeBlock; ++j)
       if (v[j] >= v_thresh) fire(j);
   }
