@@ -5,10 +5,13 @@ OpenMP, and the full-scale cortical microcircuit, each case in one invocation.
 Cases (--cases, comma list):
   scaling       COBA scaled x10 (32,000 E + 8,000 I, in-degrees kept: p = 0.002), engram on 1
                 and --threads threads (and, when mpirun is there, --threads ranks of 1 thread);
-                strong-scaling efficiency = T(1) / (n * T(n)). Two limits of the machine are
-                measured beside it: n independent one-thread copies at once (throughput), and
-                perfectly balanced arithmetic with a barrier per step of the same length
-                (bench/barrier/barrier_bench.cpp: scheduling jitter and the barrier itself).
+                strong-scaling efficiency = T(1) / (n * T(n)). The configurations run in
+                --reps rounds, one of each per round, so that a drift of the machine's speed
+                hits them alike; the efficiency is the median of the rounds' own. Two limits
+                of the machine are measured beside it: n independent one-thread copies at
+                once (throughput), and perfectly balanced arithmetic with a barrier per step
+                of the same length (bench/barrier/barrier_bench.cpp: scheduling jitter and
+                the barrier itself).
   brunel50k     Brunel (2000) model A with N = 50,000 (examples/brunel_ai.toml resized),
                 engram on --threads threads against Brian2 cpp_standalone with OpenMP on the
                 same number of threads (shared/peers/brian2_nets.py --model brunel, run with
@@ -167,51 +170,73 @@ def brian2_brunel(args, work, N, T, threads):
 
 
 def case_scaling(args, work):
+    """One-thread, n-thread, n-rank and n-copies runs in rounds, each round all four in a row:
+    on a shared machine whose speed drifts over minutes, a one-thread time measured in one
+    minute and an n-thread time in another compare two machines. Each round gives its own
+    efficiency (`efficiency_rounds`); the headline figures are medians over rounds."""
     T = args.T or 2.0
     model = os.path.join(ROOT, "examples", "coba.toml")
     sets = ["population.exc.size=32000", "population.inh.size=8000"] + [
         f"projection.{j}.connect.p=0.002" for j in range(4)]
-    one = engram_median(args, work, "coba10-t1", model, T, 1, 1, sets)
-    many = engram_median(args, work, f"coba10-t{args.threads}", model, T, args.threads, 1, sets)
+    n = args.threads
+    mpi = not args.no_mpi and shutil.which("mpirun")
+    ones, manys, ranks, copies = [], [], [], []
+    for k in range(args.reps):
+        ones.append(engram_run(args, work, f"coba10-t1-{k}", model, T, 1, 1, sets))
+        manys.append(engram_run(args, work, f"coba10-t{n}-{k}", model, T, n, 1, sets))
+        if mpi:
+            ranks.append(engram_run(args, work, f"coba10-r{n}-{k}", model, T, 1, n, sets))
+        # the machine's own ceiling: the same work as `n` independent one-thread jobs
+        copies.append(engram_concurrent(args, work, f"coba10-x{k}", model, T, n, sets))
+    sim = lambda s: s["timing"]["sim_s"]
+    med = statistics.median
+    one = sorted(ones, key=sim)[args.reps // 2]
+    many = sorted(manys, key=sim)[args.reps // 2]
+    note(f"coba10: 1 thread {[round(sim(r), 2) for r in ones]} s, {n} threads "
+         f"{[round(sim(r), 2) for r in manys]} s, {n} copies {[round(c, 2) for c in copies]} s")
+    per_round = [sim(a) / (n * sim(b)) for a, b in zip(ones, manys)]
     res = {"T_s": T, "neurons": one["network"]["neurons"], "synapses": one["network"]["synapses"],
-           "sim_s_1": one["timing"]["sim_s"], "sim_s_n": many["timing"]["sim_s"],
-           "threads": args.threads, "rate_1_hz": rate(one), "rate_n_hz": rate(many),
-           "same_spikes": one["spike_count"] == many["spike_count"]}
+           "rounds": args.reps, "sim_s_1": sim(one), "sim_s_n": sim(many), "threads": n,
+           "rate_1_hz": rate(one), "rate_n_hz": rate(many),
+           "same_spikes": all(r["spike_count"] == one["spike_count"] for r in ones + manys),
+           "efficiency_rounds": per_round, "efficiency_round_median": med(per_round)}
     res["speedup"] = res["sim_s_1"] / res["sim_s_n"]
-    res["efficiency"] = res["speedup"] / args.threads
-    # the machine's own ceiling: the same work as `threads` independent one-thread jobs
-    slowest = sorted(engram_concurrent(args, work, f"coba10-x{k}", model, T, args.threads, sets)
-                     for k in range(args.reps))[args.reps // 2]
-    res["sim_s_concurrent_copies"] = slowest
-    res["machine_ceiling_efficiency"] = res["sim_s_1"] / slowest
-    res["efficiency_vs_ceiling"] = res["efficiency"] / res["machine_ceiling_efficiency"]
-    note(f"coba10: {args.threads} independent one-thread copies at once: slowest {slowest:.2f} s "
-         f"(machine ceiling {100 * res['machine_ceiling_efficiency']:.0f} %)")
-    # the floor of a barrier per step: balanced arithmetic of the 2-thread run's step length
+    res["efficiency"] = res["speedup"] / n
+    # where an n-thread run's time goes, per thread (medians over rounds)
+    for key in ("thread_update_s", "thread_deliver_s", "thread_wait_s"):
+        res[f"n_{key}"] = [med(r["timing"][key][t] for r in manys) for t in range(n)]
+    res["sim_s_concurrent_copies"] = med(copies)
+    res["machine_ceiling_efficiency"] = med(sim(a) / c for a, c in zip(ones, copies))
+    res["efficiency_vs_ceiling"] = res["efficiency_round_median"] / res["machine_ceiling_efficiency"]
+    note(f"coba10: efficiency per round {[round(100 * e) for e in per_round]} %; {n} independent "
+         f"one-thread copies at once: machine ceiling "
+         f"{100 * res['machine_ceiling_efficiency']:.0f} %")
+    # the floor of a barrier per step: balanced arithmetic of the n-thread run's step length
     # on 1 and on `threads` threads (each thread its own copy), engram_barrier_bench
     barrier = os.path.join(os.path.dirname(args.engram), "bench", "engram_barrier_bench")
     if os.access(barrier, os.X_OK):
         steps = int(round(T * 1e4))  # dt 0.1 ms, one interval per step (delays of one step)
         work_us = res["sim_s_n"] / steps * 1e6
         walls = {}
-        for n in (1, args.threads):
+        for m in (1, n):
             runs = []
             for _ in range(args.reps):
-                p = subprocess.run([barrier, str(n), str(steps), f"{work_us:.3f}"],
+                p = subprocess.run([barrier, str(m), str(steps), f"{work_us:.3f}"],
                                    capture_output=True, text=True)
                 if p.returncode != 0:
                     die(f"engram_barrier_bench failed:\n{p.stderr}", 1)
                 runs.append(json.loads(p.stdout)["wall_s"])
-            walls[n] = sorted(runs)[args.reps // 2]
+            walls[m] = sorted(runs)[args.reps // 2]
         res["step_us"] = work_us
-        res["barrier_floor_efficiency"] = walls[1] / walls[args.threads]
-        note(f"coba10: balanced {work_us:.0f} us steps with a barrier each: {args.threads} threads "
+        res["barrier_floor_efficiency"] = walls[1] / walls[n]
+        note(f"coba10: balanced {work_us:.0f} us steps with a barrier each: {n} threads "
              f"at {100 * res['barrier_floor_efficiency']:.0f} % of one")
-    if not args.no_mpi and shutil.which("mpirun"):
-        mpi = engram_median(args, work, f"coba10-r{args.threads}", model, T, 1, args.threads, sets)
-        res["sim_s_mpi"] = mpi["timing"]["sim_s"]
-        res["efficiency_mpi"] = res["sim_s_1"] / (args.threads * res["sim_s_mpi"])
-        res["same_spikes_mpi"] = one["spike_count"] == mpi["spike_count"]
+    if ranks:
+        mid = sorted(ranks, key=sim)[args.reps // 2]
+        res["sim_s_mpi"] = sim(mid)
+        res["efficiency_mpi"] = res["sim_s_1"] / (n * res["sim_s_mpi"])
+        res["efficiency_mpi_round_median"] = med(sim(a) / (n * sim(b)) for a, b in zip(ones, ranks))
+        res["same_spikes_mpi"] = all(r["spike_count"] == one["spike_count"] for r in ranks)
     return res
 
 
@@ -263,14 +288,14 @@ def main():
         print(json.dumps({c: results[c]}, indent=1))
     if "scaling" in results:
         r = results["scaling"]
-        print(f"COBA x10 ({r['neurons']} neurons, {r['synapses']} synapses, {r['T_s']} s): "
-              f"1 thread {r['sim_s_1']:.2f} s, {r['threads']} threads {r['sim_s_n']:.2f} s, "
-              f"efficiency {100 * r['efficiency']:.0f} %" +
+        print(f"COBA x10 ({r['neurons']} neurons, {r['synapses']} synapses, {r['T_s']} s, "
+              f"{r['rounds']} rounds): 1 thread {r['sim_s_1']:.2f} s, {r['threads']} threads "
+              f"{r['sim_s_n']:.2f} s, efficiency {100 * r['efficiency_round_median']:.0f} % "
+              f"(median of the rounds; {100 * r['efficiency']:.0f} % from the median times)" +
               (f"; {r['threads']} ranks {r['sim_s_mpi']:.2f} s, efficiency "
-               f"{100 * r['efficiency_mpi']:.0f} %" if "sim_s_mpi" in r else "") +
-              f"; {r['threads']} independent one-thread copies at once: slowest "
-              f"{r['sim_s_concurrent_copies']:.2f} s, so this machine allows at most "
-              f"{100 * r['machine_ceiling_efficiency']:.0f} % (threads reach "
+               f"{100 * r['efficiency_mpi_round_median']:.0f} %" if "sim_s_mpi" in r else "") +
+              f"; {r['threads']} independent one-thread copies at once: this machine allows at "
+              f"most {100 * r['machine_ceiling_efficiency']:.0f} % (threads reach "
               f"{100 * r['efficiency_vs_ceiling']:.0f} % of that)" +
               (f"; perfectly balanced {r['step_us']:.0f} us steps with a barrier each reach "
                f"{100 * r['barrier_floor_efficiency']:.0f} %" if "step_us" in r else ""))

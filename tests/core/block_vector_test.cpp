@@ -53,5 +53,42 @@ TEST(BlockVector, ExactlyFullBlocks) {
   EXPECT_EQ(v[8], 8u);
 }
 
+TEST(BlockVectorReader, ReadsInOrderAcrossBlocks) {
+  BlockVector<uint32_t, 4> v;
+  for (uint32_t i = 0; i < 11; ++i) v.push_back(100 + i);
+  BlockVector<uint32_t, 4>::Reader r(v);
+  EXPECT_FALSE(r.done());
+  EXPECT_EQ(r.peek(), 100u);
+  EXPECT_EQ(r.next(), 100u);
+  // 6 values from inside the first block: runs of 3 (to the block's end) and 3
+  std::vector<uint32_t> got;
+  std::vector<size_t> runs;
+  r.take(6, [&](std::span<const uint32_t> run) {
+    runs.push_back(run.size());
+    got.insert(got.end(), run.begin(), run.end());
+  });
+  EXPECT_EQ(runs, (std::vector<size_t>{3, 3}));
+  EXPECT_EQ(got, (std::vector<uint32_t>{101, 102, 103, 104, 105, 106}));
+  EXPECT_EQ(r.next(), 107u);  // the last value of the second block
+  EXPECT_EQ(r.peek(), 108u);  // the third block
+  got.clear();
+  r.take(3, [&](std::span<const uint32_t> run) { got.insert(got.end(), run.begin(), run.end()); });
+  EXPECT_EQ(got, (std::vector<uint32_t>{108, 109, 110}));
+  EXPECT_TRUE(r.done());
+}
+
+TEST(BlockVectorReader, EmptyAndExactlyFull) {
+  BlockVector<int, 4> empty;
+  using Reader = BlockVector<int, 4>::Reader;
+  EXPECT_TRUE(Reader(empty).done());
+  BlockVector<int, 4> full;
+  for (int i = 0; i < 8; ++i) full.push_back(i);
+  Reader r(full);
+  int sum = 0;
+  r.take(8, [&](std::span<const int> run) { sum += std::accumulate(run.begin(), run.end(), 0); });
+  EXPECT_EQ(sum, 28);
+  EXPECT_TRUE(r.done());
+}
+
 }  // namespace
 }  // namespace engram

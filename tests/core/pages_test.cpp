@@ -59,6 +59,28 @@ TEST(PopulatePages, MapsOnlyWholePagesInsideTheRange) {
   EXPECT_EQ(resident_pages(p + 40 * page, 24 * page), 0u);
   munmap(p, bytes);
 }
+
+// Ranges over 2 MiB are advised into huge pages where the kernel has them: still nothing
+// outside the range may be mapped, and the contents read as zero.
+TEST(PopulatePages, LargeRangesMapNothingOutsideThem) {
+  const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t mib = size_t{1} << 20, bytes = 16 * mib;
+  auto* p = static_cast<char*>(
+      mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(p, MAP_FAILED);
+  // from 1 MiB + 100 bytes to 11 MiB: whatever the mapping's alignment, whole 2 MiB blocks
+  // lie inside, and the pages before and after stay untouched
+  char* first = p + mib + 100;
+  if (!populate_pages(first, 10 * mib - 100)) {
+    munmap(p, bytes);
+    GTEST_SKIP() << "this kernel has no MADV_POPULATE_WRITE";
+  }
+  EXPECT_EQ(resident_pages(p, mib), 0u);
+  EXPECT_EQ(resident_pages(p + mib + page, 10 * mib - page), 10 * mib / page - 1);
+  EXPECT_EQ(resident_pages(p + 11 * mib, 5 * mib), 0u);
+  EXPECT_EQ(std::accumulate(first, first + 10 * mib - 100, 0u), 0u);
+  munmap(p, bytes);
+}
 #endif
 
 TEST(PopulatePages, LeavesSmallAndEmptyRangesAlone) {

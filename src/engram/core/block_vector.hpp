@@ -5,6 +5,7 @@
 // of a page is a page fault of some microseconds inside the simulation loop (the spike
 // recording of a 2 s, 40 000-neuron COBA run took ~10 000 of them). While one thread is in
 // a fault the others wait at the next barrier.
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -36,6 +37,39 @@ class BlockVector {
     for (size_t b = 0; b < blocks_.size(); ++b)
       f(std::span<const T>(blocks_[b].get(), b + 1 < blocks_.size() ? kBlock : used_));
   }
+
+  // Reads the values front to back, without a block lookup per value (the merge of a run's
+  // recorded spikes reads millions of them).
+  class Reader {
+   public:
+    explicit Reader(const BlockVector& v) : v_(&v) {}
+    bool done() const { return read_ == v_->size(); }
+    const T& peek() const { return v_->blocks_[block_][at_]; }
+    T next() {
+      const T x = peek();
+      skip(1);
+      return x;
+    }
+    // f(span) for the next n values (n <= what is left), a block's run at a time.
+    template <class F>
+    void take(size_t n, F&& f) {
+      while (n > 0) {
+        const size_t run = std::min(n, kBlock - at_);
+        f(std::span<const T>(v_->blocks_[block_].get() + at_, run));
+        skip(run);
+        n -= run;
+      }
+    }
+
+   private:
+    void skip(size_t k) {
+      at_ += k;
+      read_ += k;
+      if (at_ == kBlock) at_ = 0, ++block_;
+    }
+    const BlockVector* v_;
+    size_t block_ = 0, at_ = 0, read_ = 0;
+  };
 
  private:
   std::vector<std::unique_ptr<T[]>> blocks_;

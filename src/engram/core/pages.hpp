@@ -6,8 +6,10 @@
 // maps a whole range in one call (bench/README.md, "Page faults"): a 3 GB connectivity
 // faults 750 000 times, and a fault inside the simulation loop stalls every other thread at
 // the next barrier. populate_pages asks for the range at once (MADV_POPULATE_WRITE, Linux
-// 5.14); where the kernel cannot, nothing happens and the pages fault in as before. The
-// pages stay ordinary 4 KiB pages, so nothing about the memory layout changes.
+// 5.14); where the kernel cannot, nothing happens and the pages fault in as before. Whole
+// 2 MiB blocks inside a range are advised into transparent huge pages first (where the
+// kernel has them): one mapping and one TLB entry per 2 MiB. Nothing outside the range is
+// ever mapped, and the contents and layout of the memory do not change.
 #include <cstddef>
 #include <vector>
 
