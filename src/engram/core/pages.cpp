@@ -20,9 +20,10 @@ bool populate_pages(void* data, size_t bytes) noexcept {
   // Large ranges in 2 MiB pages where the kernel has them (transparent huge pages in
   // 'madvise' mode, Debian's default): one fault and one TLB entry per 2 MiB instead of 512.
   // Random rows of a connectivity of gigabytes miss the TLB at nearly every spike otherwise,
-  // and the merge of a run's recorded spikes wrote 18 MB into fresh pages at about 6 us a
-  // page (bench/README.md, "Huge pages"). Only whole 2 MiB blocks inside the range, so no
-  // memory outside it is mapped; refused advice (EINVAL without THP) changes nothing.
+  // and the merge of a run's recorded spikes writes 18 MB of fresh pages at about 5 us a
+  // 4 KiB page (bench/README.md, "Rounds, huge pages and the merge"). Only whole 2 MiB
+  // blocks inside the range, so no memory outside it is mapped; refused advice (EINVAL
+  // without THP) changes nothing.
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
   if (end - begin >= kHuge) {
     const uintptr_t huge_begin = (begin + kHuge - 1) & ~(kHuge - 1), huge_end = end & ~(kHuge - 1);
