@@ -208,7 +208,7 @@ def case_scaling(args, work):
     res["sim_s_concurrent_copies"] = med(copies)
     res["machine_ceiling_efficiency"] = med(sim(a) / c for a, c in zip(ones, copies))
     res["efficiency_vs_ceiling"] = res["efficiency_round_median"] / res["machine_ceiling_efficiency"]
-    note(f"coba10: efficiency per round {[round(100 * e) for e in per_round]} %; {n} independent "
+    note(f"coba10: efficiency per round {[round(100 * e, 1) for e in per_round]} %; {n} independent "
          f"one-thread copies at once: machine ceiling "
          f"{100 * res['machine_ceiling_efficiency']:.0f} %")
     # the floor of a barrier per step: balanced arithmetic of the n-thread run's step length
@@ -290,10 +290,10 @@ def main():
         r = results["scaling"]
         print(f"COBA x10 ({r['neurons']} neurons, {r['synapses']} synapses, {r['T_s']} s, "
               f"{r['rounds']} rounds): 1 thread {r['sim_s_1']:.2f} s, {r['threads']} threads "
-              f"{r['sim_s_n']:.2f} s, efficiency {100 * r['efficiency_round_median']:.0f} % "
-              f"(median of the rounds; {100 * r['efficiency']:.0f} % from the median times)" +
+              f"{r['sim_s_n']:.2f} s, efficiency {100 * r['efficiency_round_median']:.1f} % "
+              f"(median of the rounds; {100 * r['efficiency']:.1f} % from the median times)" +
               (f"; {r['threads']} ranks {r['sim_s_mpi']:.2f} s, efficiency "
-               f"{100 * r['efficiency_mpi_round_median']:.0f} %" if "sim_s_mpi" in r else "") +
+               f"{100 * r['efficiency_mpi_round_median']:.1f} %" if "sim_s_mpi" in r else "") +
               f"; {r['threads']} independent one-thread copies at once: this machine allows at "
               f"most {100 * r['machine_ceiling_efficiency']:.0f} % (threads reach "
               f"{100 * r['efficiency_vs_ceiling']:.0f} % of that)" +
