@@ -25,11 +25,9 @@ bool populate_pages(void* data, size_t bytes) noexcept {
   // blocks inside the range, so no memory outside it is mapped; refused advice (EINVAL
   // without THP) changes nothing.
   constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  if (end - begin >= kHuge) {
-    const uintptr_t huge_begin = (begin + kHuge - 1) & ~(kHuge - 1), huge_end = end & ~(kHuge - 1);
-    if (huge_end > huge_begin)
-      madvise(reinterpret_cast<void*>(huge_begin), huge_end - huge_begin, MADV_HUGEPAGE);
-  }
+  const uintptr_t huge_begin = (begin + kHuge - 1) & ~(kHuge - 1), huge_end = end & ~(kHuge - 1);
+  if (huge_end > huge_begin)
+    madvise(reinterpret_cast<void*>(huge_begin), huge_end - huge_begin, MADV_HUGEPAGE);
   // EINVAL (older kernel) or ENOMEM: the pages fault in at first touch instead
   return madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE) == 0;
 #else
