@@ -276,8 +276,23 @@ def case_microcircuit(args, work):
     return res
 
 
+def check_peer(args):
+    """Before any run: the Brian2 comparison needs python3-brian for PEER_PY."""
+    if "brunel50k" not in args.cases or args.no_peer:
+        return
+    script = os.path.join(args.peers, "brian2_nets.py")
+    if not os.path.exists(script):
+        die(f"no peer script at {script} (--peers DIR), or pass --no-peer")
+    p = subprocess.run([PEER_PY, "-c", "import brian2"], capture_output=True, text=True)
+    if p.returncode != 0:
+        die(f"Brian2 is not importable by {PEER_PY} (brunel50k compares against it): install "
+            "Debian's python3-brian (ENGRAM_WITH_PEERS=1 bash scripts/setup.sh does), or pass "
+            "--no-peer to time engram alone")
+
+
 def main():
     args = parse_args()
+    check_peer(args)
     work = args.workdir or tempfile.mkdtemp(prefix="engram-scaling-")
     os.makedirs(work, exist_ok=True)
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
