@@ -26,10 +26,10 @@ import subprocess
 import sys
 import tempfile
 
+from run_scaling import COBA_X10_SETS  # bench/ is on sys.path: the script's own folder
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-COBA_X10 = ["population.exc.size=32000", "population.inh.size=8000"] + [
-    f"projection.{j}.connect.p=0.002" for j in range(4)]
 
 
 def die(msg, code=2):
@@ -63,7 +63,7 @@ def parse_args():
             die(f"{name}: no engram binary at {path}: build it first (cmake --build DIR)")
     if args.model is None:
         args.model = os.path.join(ROOT, "examples", "coba.toml")
-        args.set = COBA_X10 + args.set
+        args.set = COBA_X10_SETS + args.set
     elif not os.path.isfile(args.model):
         die(f"--model: no model file at {args.model}")
     return args

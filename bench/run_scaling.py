@@ -42,6 +42,10 @@ ROOT = os.path.dirname(HERE)
 PEER_PY = "/usr/bin/python3"
 CASES = ("scaling", "brunel50k", "microcircuit")
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"}
+# COBA scaled x10 (examples/coba.toml with its in-degrees kept): the strong-scaling network,
+# also compare_builds.py's default
+COBA_X10_SETS = ["population.exc.size=32000", "population.inh.size=8000"] + [
+    f"projection.{j}.connect.p=0.002" for j in range(4)]
 
 
 def die(msg, code=2):
@@ -176,8 +180,7 @@ def case_scaling(args, work):
     efficiency (`efficiency_rounds`); the headline figures are medians over rounds."""
     T = args.T or 2.0
     model = os.path.join(ROOT, "examples", "coba.toml")
-    sets = ["population.exc.size=32000", "population.inh.size=8000"] + [
-        f"projection.{j}.connect.p=0.002" for j in range(4)]
+    sets = COBA_X10_SETS
     n = args.threads
     mpi = not args.no_mpi and shutil.which("mpirun")
     ones, manys, ranks, copies = [], [], [], []
